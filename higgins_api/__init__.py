@@ -1,0 +1,1 @@
+"""Higgins facade: a container-native REST API translated into Nova calls."""

@@ -1,0 +1,159 @@
+"""The container-spec contract: which Nova server metadata keys shape a container.
+
+A Nova server carries free-form metadata (string keys and values of at most
+255 characters each). Higgins reads a few reserved keys from it to override
+what the image would run. The facade writes these keys and the driver reads
+them, so this module is the whole contract between the two halves; it imports
+neither Nova nor Docker.
+
+Keys (documented for users in docs/container-metadata.md):
+
+``higgins:command``
+    The command, either a JSON array of strings (``["sh", "-c", "echo hi"]``)
+    or a plain string split like a POSIX shell would (``sleep 100``).
+``higgins:workdir``
+    Absolute working directory inside the container.
+``higgins:env:<NAME>``
+    One environment variable per key. Server metadata is readable by anyone
+    who can read the server: it is not a place for secrets.
+``higgins:label:<KEY>``
+    One user label per key, set on the container as ``<KEY>``.
+"""
+import dataclasses
+import json
+import re
+import shlex
+
+PREFIX = 'higgins:'
+COMMAND_KEY = PREFIX + 'command'
+WORKDIR_KEY = PREFIX + 'workdir'
+ENV_PREFIX = PREFIX + 'env:'
+LABEL_PREFIX = PREFIX + 'label:'
+
+#: Nova's limit on a metadata key and on a value.
+MAX_METADATA_LENGTH = 255
+
+_ENV_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+_LABEL_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._/-]*$')
+# Labels under these prefixes are Higgins' own bookkeeping on the engine.
+RESERVED_LABEL_PREFIXES = ('higgins.',)
+
+
+class InvalidSpec(ValueError):
+    """A metadata key or value that cannot become part of a container.
+
+    ``field`` names the offending key; the message is safe to show users.
+    """
+
+    def __init__(self, field, reason):
+        self.field = field
+        self.reason = reason
+        super().__init__('%s: %s' % (field, reason))
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerOverrides:
+    """What a server's metadata asks to change from the image's defaults."""
+
+    command: tuple = None
+    workdir: str = None
+    environment: dict = dataclasses.field(default_factory=dict)
+    labels: dict = dataclasses.field(default_factory=dict)
+
+
+def parse_command(value):
+    """Return the command as a tuple of strings from its metadata value."""
+    text = value.strip()
+    if text.startswith('['):
+        try:
+            argv = json.loads(text)
+        except ValueError:
+            raise InvalidSpec(COMMAND_KEY, 'is not a valid JSON array')
+        if not all(isinstance(arg, str) for arg in argv):
+            raise InvalidSpec(COMMAND_KEY, 'must be an array of strings')
+    else:
+        try:
+            argv = shlex.split(text)
+        except ValueError:
+            raise InvalidSpec(COMMAND_KEY, 'has unbalanced quotes')
+    if not argv or not argv[0]:
+        raise InvalidSpec(COMMAND_KEY, 'is empty')
+    return tuple(argv)
+
+
+def validate_workdir(value):
+    """Return ``value`` if it is a safe absolute directory, else raise."""
+    if not value.startswith('/'):
+        raise InvalidSpec(WORKDIR_KEY, 'must be an absolute path')
+    parts = [p for p in value.split('/') if p]
+    if '..' in parts:
+        raise InvalidSpec(WORKDIR_KEY, 'must not contain ".."')
+    # A working directory under /proc can leak host file descriptors into
+    # the container (CVE-2024-21626): never allow it.
+    if parts and parts[0] == 'proc':
+        raise InvalidSpec(WORKDIR_KEY, 'must not be under /proc')
+    return value
+
+
+def parse_metadata(metadata):
+    """Read the Higgins keys of a server's metadata dict.
+
+    Keys outside the ``higgins:`` namespace are ignored; an unknown key inside
+    it is an error, so a typo does not go unnoticed.
+    """
+    command = workdir = None
+    environment = {}
+    labels = {}
+    for key, value in sorted((metadata or {}).items()):
+        if not key.startswith(PREFIX):
+            continue
+        if key == COMMAND_KEY:
+            command = parse_command(value)
+        elif key == WORKDIR_KEY:
+            workdir = validate_workdir(value)
+        elif key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX):]
+            if not _ENV_NAME.match(name):
+                raise InvalidSpec(key, 'is not a valid environment name')
+            environment[name] = value
+        elif key.startswith(LABEL_PREFIX):
+            name = key[len(LABEL_PREFIX):]
+            if not _LABEL_KEY.match(name):
+                raise InvalidSpec(key, 'is not a valid label key')
+            if name.startswith(RESERVED_LABEL_PREFIXES):
+                raise InvalidSpec(key, 'uses a reserved label prefix')
+            labels[name] = value
+        else:
+            raise InvalidSpec(key, 'is not a known Higgins metadata key')
+    return ContainerOverrides(command=command, workdir=workdir,
+                              environment=environment, labels=labels)
+
+
+def to_metadata(command=None, workdir=None, environment=None, labels=None):
+    """Build server metadata for the given overrides (the facade's side).
+
+    Raises InvalidSpec when a key or value would not fit Nova's limits or
+    would not parse back to the same overrides.
+    """
+    metadata = {}
+    if command is not None:
+        if isinstance(command, str):
+            parse_command(command)
+            metadata[COMMAND_KEY] = command
+        else:
+            metadata[COMMAND_KEY] = json.dumps(list(command))
+    if workdir is not None:
+        metadata[WORKDIR_KEY] = validate_workdir(workdir)
+    for name, value in (environment or {}).items():
+        metadata[ENV_PREFIX + name] = str(value)
+    for name, value in (labels or {}).items():
+        metadata[LABEL_PREFIX + name] = str(value)
+    for key, value in metadata.items():
+        if len(key) > MAX_METADATA_LENGTH:
+            raise InvalidSpec(key, 'is longer than %d characters'
+                              % MAX_METADATA_LENGTH)
+        if len(value) > MAX_METADATA_LENGTH:
+            raise InvalidSpec(key, 'value is longer than %d characters'
+                              % MAX_METADATA_LENGTH)
+    parse_metadata(metadata)
+    return metadata

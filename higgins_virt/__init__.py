@@ -1,0 +1,1 @@
+"""Higgins virt driver: Nova instances as containers on a container engine."""

@@ -1,0 +1,100 @@
+"""How a Nova instance becomes a container specification.
+
+Owns the translation of flavor, server metadata and configuration into a
+``ContainerSpec``: hard resource limits, the hardening every container gets,
+and the labels that let one filtered engine call find this host's containers.
+"""
+import posixpath
+
+from oslo_log import log as logging
+
+from higgins_common import spec as metadata_contract
+from higgins_virt.engine import base
+
+LOG = logging.getLogger(__name__)
+
+LABEL_MANAGED = 'higgins.managed'
+LABEL_HOST = 'higgins.host'
+LABEL_INSTANCE_UUID = 'higgins.instance_uuid'
+LABEL_INSTANCE_NAME = 'higgins.instance_name'
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+NANO = 10 ** 9
+# Docker and Linux limit a hostname to 63 characters.
+MAX_HOSTNAME = 63
+# The search path an engine uses when neither image nor user sets one.
+DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+
+def container_name(instance):
+    return 'higgins-%s' % instance.uuid
+
+
+def host_labels(host):
+    """Labels shared by every container of one compute host."""
+    return {LABEL_MANAGED: '1', LABEL_HOST: host}
+
+
+def build(instance, image, host, host_cpus, conf):
+    """Return the ContainerSpec for ``instance`` booting engine ``image``.
+
+    ``conf`` is the ``[higgins]`` option group. Raises
+    ``higgins_common.spec.InvalidSpec`` for unusable server metadata.
+    """
+    flavor = instance.flavor
+    overrides = metadata_contract.parse_metadata(instance.metadata)
+
+    vcpus = flavor.vcpus
+    if host_cpus and vcpus > host_cpus:
+        # The engine refuses a quota above the host's cores; placement's
+        # VCPU max_unit keeps real flavors within the host anyway.
+        LOG.info('Flavor asks for %(want)d vCPUs; this host has %(have)d: '
+                 'the CPU quota is capped at %(have)d',
+                 {'want': vcpus, 'have': host_cpus}, instance=instance)
+        vcpus = host_cpus
+    memory = flavor.memory_mb * MIB
+    # No swap beyond the flavor's own swap allowance.
+    memory_and_swap = memory + (flavor.swap or 0) * MIB
+    disk = None
+    if conf.enforce_disk_quota and flavor.root_gb:
+        disk = flavor.root_gb * GIB
+
+    labels = dict(overrides.labels)
+    labels.update(host_labels(host))
+    labels[LABEL_INSTANCE_UUID] = instance.uuid
+    labels[LABEL_INSTANCE_NAME] = instance.name
+
+    hostname = (instance.hostname or '')[:MAX_HOSTNAME].rstrip('-.') or None
+    return base.ContainerSpec(
+        name=container_name(instance),
+        image=image,
+        labels=labels,
+        command=overrides.command,
+        workdir=overrides.workdir,
+        environment=overrides.environment,
+        hostname=hostname,
+        nano_cpus=vcpus * NANO if vcpus else None,
+        memory_bytes=memory or None,
+        memory_swap_bytes=memory_and_swap or None,
+        pids_limit=conf.pids_limit,
+        disk_bytes=disk,
+        cap_add=tuple(conf.cap_add),
+        network_mode=conf.network_mode,
+    )
+
+
+def command_candidates(spec, image_info):
+    """Paths where the program of a user-supplied command may be, in order.
+
+    Empty when there is nothing to check: no command override, or an image
+    entrypoint that receives the command as its arguments.
+    """
+    if not spec.command or image_info.entrypoint:
+        return []
+    program = spec.command[0]
+    if '/' in program:
+        return [posixpath.join(spec.workdir or '/', program)]
+    search = (spec.environment.get('PATH') or
+              image_info.environment.get('PATH') or DEFAULT_PATH)
+    return [posixpath.join(d, program) for d in search.split(':') if d]

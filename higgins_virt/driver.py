@@ -1,0 +1,453 @@
+"""HigginsDriver: Nova's compute driver interface on top of a container engine.
+
+A thin translation layer. Each Nova instance is one container named
+``higgins-<instance uuid>``, labelled with the instance and the compute host.
+How an instance becomes a container lives in ``container_spec``, engine states
+map to power states in ``states``, host resources come from ``resources`` and
+engine events are followed by ``events``. Only engine errors cross in here,
+and each leaves as a Nova exception with a message Higgins wrote.
+"""
+import contextlib
+import re
+import threading
+import time
+
+from nova import exception
+from nova.i18n import _
+from nova.virt import driver
+from nova.virt import event as virtevent
+from nova.virt import hardware
+import nova.conf
+import os_resource_classes as orc
+from oslo_log import log as logging
+
+from higgins_common import spec as metadata_contract
+from higgins_virt import conf as higgins_conf
+from higgins_virt import container_spec
+from higgins_virt.engine import base as engine_base
+from higgins_virt.engine import docker as docker_engine
+from higgins_virt.engine import errors as engine_errors
+from higgins_virt import events
+from higgins_virt import resources
+from higgins_virt import states
+
+CONF = nova.conf.CONF
+higgins_conf.register_opts(CONF)
+LOG = logging.getLogger(__name__)
+
+# How long one engine-wide listing answers get_info for every instance.
+STATE_CACHE_TTL = 5.0
+
+_CAPABILITY_NAME = re.compile(r'^[A-Z_]+$')
+
+_LIFECYCLE_AFTER_EVENT = {
+    'start': virtevent.EVENT_LIFECYCLE_STARTED,
+    'die': virtevent.EVENT_LIFECYCLE_STOPPED,
+    'pause': virtevent.EVENT_LIFECYCLE_PAUSED,
+    'unpause': virtevent.EVENT_LIFECYCLE_RESUMED,
+}
+
+_LIFECYCLE_FOR_STATE = {
+    engine_base.RUNNING: virtevent.EVENT_LIFECYCLE_STARTED,
+    engine_base.PAUSED: virtevent.EVENT_LIFECYCLE_PAUSED,
+    engine_base.CREATED: virtevent.EVENT_LIFECYCLE_STOPPED,
+    engine_base.EXITED: virtevent.EVENT_LIFECYCLE_STOPPED,
+    engine_base.DEAD: virtevent.EVENT_LIFECYCLE_STOPPED,
+}
+
+
+class ContainerOperationFailed(exception.NovaException):
+    msg_fmt = _('Container operation failed: %(reason)s')
+
+
+class HigginsDriver(driver.ComputeDriver):
+    """Runs Nova instances as containers."""
+
+    capabilities = dict(
+        driver.ComputeDriver.capabilities,
+        # Container images are registered in Glance with disk_format raw
+        # (container_format docker); no other disk format can boot here.
+        supports_image_type_raw=True,
+    )
+
+    def __init__(self, virtapi, engine=None):
+        super().__init__(virtapi)
+        self._engine = engine or docker_engine.DockerEngine(
+            CONF.higgins.engine_url, timeout=CONF.higgins.engine_timeout)
+        self._host = CONF.host
+        self._states = states.StateCache(STATE_CACHE_TTL)
+        self._refresh_lock = threading.Lock()
+        self._listener = None
+
+    # -- host ---------------------------------------------------------------
+
+    def init_host(self, host):
+        self._host = host
+        self._validate_options()
+        try:
+            info = self._engine.info()
+        except engine_errors.EngineError as exc:
+            raise exception.HypervisorUnavailable(host=host) from exc
+        LOG.info('Higgins uses %(driver)s engine %(version)s at %(url)s',
+                 {'driver': 'Docker', 'version': info.version,
+                  'url': CONF.higgins.engine_url})
+        if CONF.higgins.enforce_disk_quota and info.storage_driver not in (
+                'overlay2', 'devicemapper', 'btrfs', 'zfs', 'windowsfilter'):
+            LOG.warning('enforce_disk_quota is set but storage driver %s '
+                        'cannot limit container size', info.storage_driver)
+        self._listener = events.EventListener(
+            self._engine, container_spec.host_labels(self._host),
+            on_event=self._handle_engine_event,
+            on_resync=self._resync_from_engine,
+            reconnect_interval=CONF.higgins.event_reconnect_interval)
+        self._listener.start()
+
+    @staticmethod
+    def _validate_options():
+        bad = [c for c in CONF.higgins.cap_add
+               if not _CAPABILITY_NAME.match(c)]
+        if bad:
+            raise exception.InvalidConfiguration(
+                _('[higgins] cap_add has invalid capability names: %s')
+                % ', '.join(bad))
+        if 'SYS_ADMIN' in CONF.higgins.cap_add:
+            LOG.warning('[higgins] cap_add gives containers SYS_ADMIN, which '
+                        'is close to root on the host')
+
+    def cleanup_host(self, host):
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def get_available_nodes(self, refresh=False):
+        return [self._host]
+
+    def node_is_available(self, nodename):
+        return nodename == self._host
+
+    def get_host_ip_addr(self):
+        return CONF.my_ip
+
+    def get_available_resource(self, nodename):
+        return resources.available_resource(
+            self._engine_info(), nodename, CONF.my_ip, CONF.instances_path)
+
+    def update_provider_tree(self, provider_tree, nodename, allocations=None):
+        inventory = provider_tree.data(nodename).inventory
+        reserved = {
+            orc.VCPU: CONF.reserved_host_cpus,
+            orc.MEMORY_MB: CONF.reserved_host_memory_mb,
+            orc.DISK_GB: self._get_reserved_host_disk_gb_from_config(),
+        }
+        provider_tree.update_inventory(nodename, resources.inventory(
+            self._engine_info(), self._get_allocation_ratios(inventory),
+            reserved, CONF.instances_path))
+        provider_tree.add_traits(nodename, resources.CONTAINER_TRAIT)
+
+    def _engine_info(self):
+        try:
+            return self._engine.info()
+        except engine_errors.EngineError as exc:
+            raise exception.HypervisorUnavailable(host=self._host) from exc
+
+    # -- listing and state --------------------------------------------------
+
+    def _list_containers(self):
+        """One engine call for all of this host's containers.
+
+        The listing also refreshes the state cache, for free.
+        """
+        started = time.monotonic()
+        with self._translated():
+            found = self._engine.list(container_spec.host_labels(self._host))
+        self._states.replace(
+            {c.labels.get(container_spec.LABEL_INSTANCE_UUID): c.state
+             for c in found}, started)
+        return found
+
+    def list_instances(self):
+        return [c.labels.get(container_spec.LABEL_INSTANCE_NAME)
+                for c in self._list_containers()]
+
+    def list_instance_uuids(self):
+        return [c.labels.get(container_spec.LABEL_INSTANCE_UUID)
+                for c in self._list_containers()]
+
+    def get_num_instances(self):
+        return len(self._list_containers())
+
+    def instance_exists(self, instance):
+        try:
+            self._inspect(instance)
+        except exception.InstanceNotFound:
+            return False
+        return True
+
+    def get_info(self, instance, use_cache=True):
+        if use_cache:
+            engine_state = self._cached_state(instance.uuid)
+        else:
+            engine_state = None
+        if engine_state is None:
+            engine_state = self._inspect(instance).state
+        return hardware.InstanceInfo(
+            state=states.power_state_for(engine_state, instance))
+
+    def _cached_state(self, uuid):
+        fresh, state = self._states.lookup(uuid)
+        if fresh:
+            return state
+        # Only one thread lists; the others wait and then read its result.
+        with self._refresh_lock:
+            fresh, state = self._states.lookup(uuid)
+            if not fresh:
+                self._list_containers()
+                fresh, state = self._states.lookup(uuid)
+        return state
+
+    def _inspect(self, instance):
+        with self._translated(instance):
+            info = self._engine.inspect(container_spec.container_name(instance))
+        if info.labels.get(container_spec.LABEL_HOST) != self._host:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        self._states.set(instance.uuid, info.state)
+        return info
+
+    @contextlib.contextmanager
+    def _translated(self, instance=None):
+        """Engine errors out as Nova exceptions with Higgins' messages."""
+        try:
+            yield
+        except engine_errors.ContainerNotFound:
+            raise exception.InstanceNotFound(
+                instance_id=instance.uuid if instance else None)
+        except engine_errors.EngineError as exc:
+            raise ContainerOperationFailed(reason=str(exc))
+
+    # -- spawn and delete ---------------------------------------------------
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None, power_on=True, accel_info=None):
+        image, image_info = self._image_reference(image_meta)
+        try:
+            spec = container_spec.build(
+                instance, image, self._host, self._engine_info().cpus,
+                CONF.higgins)
+        except metadata_contract.InvalidSpec as exc:
+            raise exception.InvalidInput(reason=str(exc))
+        if network_info:
+            LOG.warning('Neutron ports are not wired into containers yet; '
+                        'the container uses network mode %s',
+                        spec.network_mode, instance=instance)
+        try:
+            self._create(spec, instance)
+            self._check_command(spec, image_info)
+            if power_on:
+                self._engine.start(spec.name)
+        except BaseException as exc:
+            # Whatever failed, leave nothing behind on the engine.
+            self._remove_quietly(spec.name, instance)
+            if isinstance(exc, engine_errors.EngineError):
+                raise self._spawn_failure(exc, image_meta, instance) from exc
+            raise
+        finally:
+            self._states.forget(instance.uuid)
+        LOG.info('Container %s created from image %s', spec.name, image,
+                 instance=instance)
+
+    def _create(self, spec, instance):
+        try:
+            self._engine.create(spec)
+        except engine_errors.ContainerConflict:
+            # Only an earlier, failed attempt to build this same instance on
+            # this host can hold the name: replace it.
+            LOG.warning('Replacing a stale container %s', spec.name,
+                        instance=instance)
+            self._engine.remove(spec.name)
+            self._engine.create(spec)
+
+    def _check_command(self, spec, image_info):
+        """Refuse a user-supplied command the container cannot run.
+
+        The init process that is PID 1 starts even when the command is
+        missing, so the engine would not say so: look in the created
+        container's filesystem first.
+        """
+        candidates = container_spec.command_candidates(spec, image_info)
+        for path in candidates:
+            found = self._engine.stat(spec.name, path)
+            if found and not found.is_dir and (found.executable or
+                                               found.is_symlink):
+                return
+        if candidates:
+            raise engine_errors.CommandFailed()
+
+    def _image_reference(self, image_meta):
+        """The engine-local reference and ImageInfo for a Glance image.
+
+        For now the Glance image's name is the engine reference; importing
+        image data from Glance comes with image support.
+        """
+        name = image_meta.name if image_meta.obj_attr_is_set('name') else None
+        image_id = image_meta.id if image_meta.obj_attr_is_set('id') else '?'
+        if not name:
+            raise exception.ImageUnacceptable(
+                image_id=image_id, reason=_('the image has no name to use as '
+                                            'a container image reference'))
+        try:
+            return name, self._engine.inspect_image(name)
+        except engine_errors.ImageNotFound:
+            raise exception.ImageUnacceptable(
+                image_id=image_id, reason=_('it is not present on the '
+                                            'container engine of this host'))
+        except engine_errors.EngineError as exc:
+            raise exception.InstanceDeployFailure(reason=str(exc)) from exc
+
+    @staticmethod
+    def _spawn_failure(exc, image_meta, instance):
+        """The Nova exception for an engine error during spawn.
+
+        Errors the user can fix abort the build with a clear message;
+        host-side failures let Nova try another host.
+        """
+        LOG.error('Spawn failed: %s', exc, instance=instance)
+        if isinstance(exc, engine_errors.ImageNotFound):
+            return exception.ImageUnacceptable(image_id=image_meta.id,
+                                               reason=str(exc))
+        if isinstance(exc, (engine_errors.CommandFailed,
+                            engine_errors.InvalidContainer)):
+            return exception.InvalidInput(reason=str(exc))
+        return exception.InstanceDeployFailure(reason=str(exc))
+
+    def _remove_quietly(self, name, instance):
+        try:
+            self._engine.remove(name)
+        except engine_errors.EngineError:
+            LOG.exception('Could not remove container %s after a failed '
+                          'spawn', name, instance=instance)
+
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True, destroy_secrets=True):
+        name = container_spec.container_name(instance)
+        try:
+            self._engine.remove(name)
+        except engine_errors.EngineError as exc:
+            raise exception.InstanceTerminationFailure(reason=str(exc))
+        finally:
+            self._states.forget(instance.uuid)
+        LOG.info('Container %s removed', name, instance=instance)
+
+    def cleanup(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True, migrate_data=None, destroy_vifs=True,
+                destroy_secrets=True):
+        # destroy() already removed everything a container owns; this only
+        # matters when Nova cleans up without destroying first.
+        self.destroy(context, instance, network_info)
+
+    # -- power --------------------------------------------------------------
+
+    def _change_state(self, instance, action):
+        """Run ``action(container_name, engine_state)`` with translated
+        errors, then drop the cached state it made stale.
+        """
+        name = container_spec.container_name(instance)
+        state = self._inspect(instance).state
+        try:
+            with self._translated(instance):
+                action(name, state)
+        finally:
+            self._states.forget(instance.uuid)
+
+    def _thaw_if_paused(self, name, state):
+        # A frozen process cannot act on a signal: thaw it first.
+        if state == engine_base.PAUSED:
+            self._engine.unpause(name)
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        def stop(name, state):
+            if state in (engine_base.EXITED, engine_base.CREATED,
+                         engine_base.DEAD):
+                return
+            self._thaw_if_paused(name, state)
+            # SIGTERM, then SIGKILL after ``timeout`` (0: at once).
+            self._engine.stop(name, timeout)
+        self._change_state(instance, stop)
+
+    def power_on(self, context, instance, network_info,
+                 block_device_info=None, accel_info=None, share_info=None):
+        self._change_state(instance, self._ensure_running)
+
+    def _ensure_running(self, name, state):
+        if state == engine_base.PAUSED:
+            self._engine.unpause(name)
+        elif state != engine_base.RUNNING:
+            self._engine.start(name)
+
+    def reboot(self, context, instance, network_info, reboot_type,
+               block_device_info=None, bad_volumes_callback=None,
+               accel_info=None, share_info=None):
+        grace = (CONF.higgins.default_stop_timeout
+                 if reboot_type == 'SOFT' else 0)
+
+        def restart(name, state):
+            self._thaw_if_paused(name, state)
+            if state in (engine_base.RUNNING, engine_base.PAUSED):
+                self._engine.restart(name, grace)
+            else:
+                self._engine.start(name)
+        self._change_state(instance, restart)
+
+    def resume_state_on_host_boot(self, context, instance, network_info,
+                                  share_info, block_device_info=None):
+        self._change_state(instance, self._ensure_running)
+
+    def pause(self, instance):
+        def freeze(name, state):
+            if state != engine_base.PAUSED:
+                self._engine.pause(name)
+        self._change_state(instance, freeze)
+
+    def unpause(self, instance):
+        def thaw(name, state):
+            self._thaw_if_paused(name, state)
+        self._change_state(instance, thaw)
+
+    def suspend(self, context, instance):
+        # A container has no memory image to save without CRIU, so suspend
+        # freezes it like pause; Nova's record makes it SUSPENDED (states).
+        self.pause(instance)
+
+    def resume(self, context, instance, network_info, block_device_info=None,
+               share_info=None):
+        self._change_state(instance, self._ensure_running)
+
+    # -- console ------------------------------------------------------------
+
+    def get_console_output(self, context, instance):
+        self._inspect(instance)
+        with self._translated(instance):
+            output = self._engine.logs(
+                container_spec.container_name(instance),
+                tail=CONF.higgins.console_log_lines)
+        limit = CONF.higgins.console_log_max_bytes
+        return output[-limit:].decode('utf-8', errors='replace')
+
+    # -- engine events ------------------------------------------------------
+
+    def _handle_engine_event(self, event):
+        uuid = event.labels.get(container_spec.LABEL_INSTANCE_UUID)
+        if not uuid:
+            return
+        self._states.set(uuid, states.STATE_AFTER_EVENT[event.action])
+        self.emit_event(virtevent.LifecycleEvent(
+            uuid, _LIFECYCLE_AFTER_EVENT[event.action]))
+
+    def _resync_from_engine(self, containers):
+        for container in containers:
+            uuid = container.labels.get(container_spec.LABEL_INSTANCE_UUID)
+            transition = _LIFECYCLE_FOR_STATE.get(container.state)
+            if uuid and transition is not None:
+                self._states.set(uuid, container.state)
+                self.emit_event(virtevent.LifecycleEvent(uuid, transition))
+

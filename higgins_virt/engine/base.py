@@ -1,0 +1,176 @@
+"""The container-engine interface the driver is written against.
+
+Docker is the first implementation (``higgins_virt.engine.docker``); another
+engine plugs in by implementing :class:`ContainerEngine`. The types crossing
+this boundary are plain dataclasses so no engine library leaks into the
+driver. Every method may be called from several threads at once; errors are
+the ones in ``higgins_virt.engine.errors``.
+"""
+import abc
+import dataclasses
+
+# Engine-neutral container states. Implementations map their own vocabulary
+# onto these; the driver maps these onto Nova power states.
+CREATED = 'created'
+RUNNING = 'running'
+PAUSED = 'paused'
+RESTARTING = 'restarting'
+REMOVING = 'removing'
+EXITED = 'exited'
+DEAD = 'dead'
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerSpec:
+    """Everything needed to create one container."""
+
+    name: str
+    image: str
+    labels: dict
+    command: tuple = None
+    workdir: str = None
+    environment: dict = dataclasses.field(default_factory=dict)
+    hostname: str = None
+    nano_cpus: int = None
+    memory_bytes: int = None
+    memory_swap_bytes: int = None
+    pids_limit: int = None
+    disk_bytes: int = None
+    cap_add: tuple = ()
+    network_mode: str = 'none'
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerInfo:
+    """What the engine says about one container."""
+
+    id: str
+    name: str
+    state: str
+    labels: dict
+    raw_state: str = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageInfo:
+    """What the engine says about one local image."""
+
+    id: str
+    environment: dict
+    entrypoint: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class PathInfo:
+    """A path inside a container's filesystem."""
+
+    is_dir: bool
+    is_symlink: bool
+    executable: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineInfo:
+    """Host facts the engine reports, used for resource inventory."""
+
+    cpus: int
+    memory_bytes: int
+    version: str
+    storage_driver: str
+    root_dir: str
+    architecture: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerEvent:
+    """A state change of a container, as streamed by the engine.
+
+    ``action`` is one of ``start``, ``die``, ``pause``, ``unpause``; other
+    engine actions are not reported.
+    """
+
+    container_id: str
+    action: str
+    labels: dict
+
+
+class ContainerEngine(abc.ABC):
+    """Operations Higgins needs from a container engine."""
+
+    @abc.abstractmethod
+    def info(self):
+        """Return :class:`EngineInfo`; raises EngineUnavailable."""
+
+    @abc.abstractmethod
+    def inspect_image(self, image):
+        """Return :class:`ImageInfo` of a local image; raises ImageNotFound."""
+
+    @abc.abstractmethod
+    def create(self, spec):
+        """Create (not start) a container from a :class:`ContainerSpec`.
+
+        Returns the container id.
+        """
+
+    @abc.abstractmethod
+    def start(self, ref):
+        """Start a created or stopped container."""
+
+    @abc.abstractmethod
+    def stop(self, ref, timeout):
+        """Send SIGTERM, then SIGKILL after ``timeout`` seconds."""
+
+    @abc.abstractmethod
+    def restart(self, ref, timeout):
+        """Stop (gracefully for ``timeout`` seconds) and start again."""
+
+    @abc.abstractmethod
+    def pause(self, ref):
+        """Freeze every process of the container."""
+
+    @abc.abstractmethod
+    def unpause(self, ref):
+        """Thaw a paused container."""
+
+    @abc.abstractmethod
+    def remove(self, ref):
+        """Force-remove a container and its anonymous volumes.
+
+        Succeeds silently when the container does not exist.
+        """
+
+    @abc.abstractmethod
+    def stat(self, ref, path):
+        """Return :class:`PathInfo` for ``path`` in a created container's
+        filesystem, or None when there is nothing at that path.
+        """
+
+    @abc.abstractmethod
+    def inspect(self, ref):
+        """Return :class:`ContainerInfo`; raises ContainerNotFound."""
+
+    @abc.abstractmethod
+    def list(self, labels):
+        """Return :class:`ContainerInfo` of every container (running or not)
+        carrying all ``labels`` (a dict), in one engine call.
+        """
+
+    @abc.abstractmethod
+    def logs(self, ref, tail, timestamps=False):
+        """Return the last ``tail`` lines of output as bytes."""
+
+    @abc.abstractmethod
+    def events(self, labels):
+        """Return an :class:`EventStream` of container events for ``labels``."""
+
+
+class EventStream(abc.ABC):
+    """An open engine event stream; iterate it, close it from any thread."""
+
+    @abc.abstractmethod
+    def __iter__(self):
+        """Yield :class:`ContainerEvent` until the stream ends or is closed."""
+
+    @abc.abstractmethod
+    def close(self):
+        """Stop the stream; a blocked iteration returns promptly."""

@@ -1,0 +1,278 @@
+"""Docker implementation of the container-engine interface, on docker-py.
+
+This is the only module that imports docker-py, and the only place its
+exceptions are caught: each is logged with the engine's own text and turned
+into an ``engine.errors`` class whose message Higgins wrote. A docker-py
+client holds a requests session that is not thread-safe, so every thread gets
+its own low-level client; the API version is negotiated once and shared.
+"""
+import base64
+import contextlib
+import json
+import threading
+
+import docker
+from docker import errors as docker_errors
+from oslo_log import log as logging
+import requests
+
+from higgins_virt.engine import base
+from higgins_virt.engine import errors
+
+LOG = logging.getLogger(__name__)
+
+# Docker's states map one to one onto the engine-neutral ones.
+_STATES = {
+    'created': base.CREATED,
+    'running': base.RUNNING,
+    'paused': base.PAUSED,
+    'restarting': base.RESTARTING,
+    'removing': base.REMOVING,
+    'exited': base.EXITED,
+    'dead': base.DEAD,
+}
+
+_REPORTED_ACTIONS = frozenset(['start', 'die', 'pause', 'unpause'])
+
+# File type bits of a Go os.FileMode, as the archive stat header carries it.
+_GO_MODE_DIR = 1 << 31
+_GO_MODE_SYMLINK = 1 << 27
+
+# Fragments of the engine's reply when a container's command cannot run;
+# such a failure is the user's to fix, not an engine fault.
+_COMMAND_FAILURES = ('executable file not found', 'no such file or directory',
+                     'permission denied', 'not a directory')
+
+
+@contextlib.contextmanager
+def _translated(action, ref=None):
+    """Turn docker-py and transport exceptions into engine errors."""
+    try:
+        yield
+    except docker_errors.ImageNotFound as exc:
+        LOG.info('Engine: %s %s: image not found: %s', action, ref or '', exc)
+        raise errors.ImageNotFound()
+    except docker_errors.NotFound as exc:
+        LOG.debug('Engine: %s %s: not found: %s', action, ref or '', exc)
+        if 'no such image' in str(exc.explanation or '').lower():
+            raise errors.ImageNotFound()
+        raise errors.ContainerNotFound()
+    except docker_errors.APIError as exc:
+        explanation = str(exc.explanation or exc)
+        LOG.warning('Engine refused %s %s: %s', action, ref or '',
+                    explanation)
+        if exc.status_code == 409:
+            raise errors.ContainerConflict()
+        if action == 'start' and any(
+                f in explanation.lower() for f in _COMMAND_FAILURES):
+            raise errors.CommandFailed()
+        if exc.status_code == 400:
+            raise errors.InvalidContainer()
+        raise errors.EngineError()
+    except requests.exceptions.HTTPError as exc:
+        LOG.warning('Engine refused %s %s: %s', action, ref or '', exc)
+        raise errors.EngineError()
+    except (requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
+            docker_errors.DockerException) as exc:
+        LOG.warning('Engine unreachable during %s %s: %s', action, ref or '',
+                    exc)
+        raise errors.EngineUnavailable()
+
+
+def _container_info(summary_or_inspect):
+    """Build ContainerInfo from a list entry or an inspect document."""
+    doc = summary_or_inspect
+    if 'State' in doc and isinstance(doc['State'], dict):
+        # docker inspect: State is a dict and the name has a leading '/'.
+        raw = doc['State'].get('Status')
+        name = doc.get('Name', '').lstrip('/')
+        labels = (doc.get('Config') or {}).get('Labels') or {}
+    else:
+        # docker ps: State is a string and Names a list.
+        raw = doc.get('State')
+        names = doc.get('Names') or ['']
+        name = names[0].lstrip('/')
+        labels = doc.get('Labels') or {}
+    state = _STATES.get(raw)
+    return base.ContainerInfo(id=doc.get('Id'), name=name, state=state,
+                              labels=labels, raw_state=raw)
+
+
+class _DockerEventStream(base.EventStream):
+    def __init__(self, client, stream):
+        self._client = client
+        self._stream = stream
+
+    def __iter__(self):
+        with _translated('events'):
+            for event in self._stream:
+                action = (event.get('Action') or '').split(':')[0]
+                if action not in _REPORTED_ACTIONS:
+                    continue
+                actor = event.get('Actor') or {}
+                yield base.ContainerEvent(
+                    container_id=actor.get('ID') or event.get('id'),
+                    action=action,
+                    labels=dict(actor.get('Attributes') or {}))
+
+    def close(self):
+        try:
+            self._stream.close()
+            self._client.close()
+        except Exception:  # closing a broken socket is not worth failing
+            LOG.debug('Closing the engine event stream failed', exc_info=True)
+
+
+class DockerEngine(base.ContainerEngine):
+    """Docker Engine API through docker-py's low-level client."""
+
+    def __init__(self, url, timeout=60):
+        self._url = url
+        self._timeout = timeout
+        self._local = threading.local()
+        self._version = None
+        self._version_lock = threading.Lock()
+
+    def _client(self):
+        client = getattr(self._local, 'client', None)
+        if client is None:
+            with _translated('connect'):
+                client = docker.APIClient(base_url=self._url,
+                                          version=self._api_version(),
+                                          timeout=self._timeout)
+            self._local.client = client
+        return client
+
+    def _api_version(self):
+        # Negotiating costs one request: do it once, not once per thread.
+        with self._version_lock:
+            if self._version is None:
+                probe = docker.APIClient(base_url=self._url, version='auto',
+                                         timeout=self._timeout)
+                self._version = probe.api_version
+                probe.close()
+            return self._version
+
+    def info(self):
+        with _translated('info'):
+            info = self._client().info()
+        return base.EngineInfo(
+            cpus=int(info.get('NCPU') or 0),
+            memory_bytes=int(info.get('MemTotal') or 0),
+            version=str(info.get('ServerVersion') or ''),
+            storage_driver=str(info.get('Driver') or ''),
+            root_dir=str(info.get('DockerRootDir') or ''),
+            architecture=str(info.get('Architecture') or ''))
+
+    def inspect_image(self, image):
+        with _translated('inspect image', image):
+            doc = self._client().inspect_image(image)
+        config = doc.get('Config') or {}
+        env = config.get('Env') or []
+        return base.ImageInfo(
+            id=doc.get('Id'),
+            environment=dict(item.partition('=')[::2] for item in env),
+            entrypoint=tuple(config.get('Entrypoint') or ()))
+
+    def create(self, spec):
+        client = self._client()
+        host_config = client.create_host_config(
+            init=True,
+            privileged=False,
+            cap_drop=['ALL'],
+            cap_add=list(spec.cap_add),
+            security_opt=['no-new-privileges'],
+            network_mode=spec.network_mode,
+            nano_cpus=spec.nano_cpus,
+            mem_limit=spec.memory_bytes,
+            memswap_limit=spec.memory_swap_bytes,
+            pids_limit=spec.pids_limit,
+            storage_opt=({'size': str(spec.disk_bytes)}
+                         if spec.disk_bytes else None),
+        )
+        with _translated('create', spec.name):
+            created = client.create_container(
+                image=spec.image,
+                command=list(spec.command) if spec.command else None,
+                name=spec.name,
+                hostname=spec.hostname,
+                labels=dict(spec.labels),
+                environment=dict(spec.environment) or None,
+                working_dir=spec.workdir,
+                host_config=host_config)
+        return created['Id']
+
+    def start(self, ref):
+        with _translated('start', ref):
+            self._client().start(ref)
+
+    def stop(self, ref, timeout):
+        # The HTTP call lasts as long as the grace period: allow for it.
+        with _translated('stop', ref):
+            self._client().stop(ref, timeout=int(timeout))
+
+    def restart(self, ref, timeout):
+        with _translated('restart', ref):
+            self._client().restart(ref, timeout=int(timeout))
+
+    def pause(self, ref):
+        with _translated('pause', ref):
+            self._client().pause(ref)
+
+    def unpause(self, ref):
+        with _translated('unpause', ref):
+            self._client().unpause(ref)
+
+    def remove(self, ref):
+        try:
+            with _translated('remove', ref):
+                self._client().remove_container(ref, v=True, force=True)
+        except errors.ContainerNotFound:
+            pass
+        except errors.ContainerConflict:
+            # "removal already in progress": another thread got there first.
+            LOG.debug('Removal of %s already in progress', ref)
+
+    def stat(self, ref, path):
+        client = self._client()
+        # HEAD on the archive endpoint stats a path without copying it.
+        with _translated('stat', ref):
+            response = client.head(client._url('/containers/{0}/archive', ref),
+                                   params={'path': path},
+                                   timeout=self._timeout)
+            if response.status_code == 404:
+                return None
+            response.raise_for_status()
+        encoded = response.headers.get('X-Docker-Container-Path-Stat')
+        mode = json.loads(base64.b64decode(encoded))['mode'] if encoded else 0
+        return base.PathInfo(is_dir=bool(mode & _GO_MODE_DIR),
+                             is_symlink=bool(mode & _GO_MODE_SYMLINK),
+                             executable=bool(mode & 0o111))
+
+    def inspect(self, ref):
+        with _translated('inspect', ref):
+            return _container_info(self._client().inspect_container(ref))
+
+    def list(self, labels):
+        filters = {'label': ['%s=%s' % kv for kv in sorted(labels.items())]}
+        with _translated('list'):
+            found = self._client().containers(all=True, filters=filters)
+        return [_container_info(doc) for doc in found]
+
+    def logs(self, ref, tail, timestamps=False):
+        with _translated('logs', ref):
+            return self._client().logs(ref, stdout=True, stderr=True,
+                                       tail=tail, timestamps=timestamps)
+
+    def events(self, labels):
+        filters = {'type': 'container',
+                   'label': ['%s=%s' % kv for kv in sorted(labels.items())]}
+        # A dedicated client: the stream holds its connection for as long
+        # as it is open, and closing it must not break another caller.
+        with _translated('events'):
+            client = docker.APIClient(base_url=self._url,
+                                      version=self._api_version(),
+                                      timeout=self._timeout)
+            stream = client.events(decode=True, filters=filters)
+        return _DockerEventStream(client, stream)

@@ -1,0 +1,96 @@
+"""What a Higgins host offers: placement inventory and Nova's resource view.
+
+Both views come from one engine ``info`` call plus the free space of the
+filesystem holding the engine's data, so a periodic update costs the same
+whatever the number of containers.
+"""
+import os
+import platform
+
+import os_resource_classes as orc
+from nova.objects import fields
+from oslo_serialization import jsonutils
+from oslo_utils import versionutils
+
+#: The trait container flavors require, so that containers land only on
+#: Higgins hosts and VMs never do.
+CONTAINER_TRAIT = 'CUSTOM_HIGGINS_CONTAINER'
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+
+def _disk_stats(path):
+    """Return (total_gb, free_gb) of the filesystem holding ``path``."""
+    stats = os.statvfs(path)
+    total = stats.f_blocks * stats.f_frsize // GIB
+    free = stats.f_bavail * stats.f_frsize // GIB
+    return total, free
+
+
+def _data_path(engine_info, fallback):
+    # The engine's data root is local when the engine is; otherwise the
+    # instances path is the best local proxy.
+    root = engine_info.root_dir
+    return root if root and os.path.isdir(root) else fallback
+
+
+def _architecture(engine_info):
+    arch = engine_info.architecture or platform.machine()
+    return fields.Architecture.canonicalize(arch)
+
+
+def inventory(engine_info, ratios, reserved, instances_path):
+    """Placement inventory dict for a host described by ``engine_info``.
+
+    ``ratios`` maps resource class to allocation ratio and ``reserved`` maps
+    it to the amount kept for the host itself.
+    """
+    vcpus = engine_info.cpus
+    memory_mb = engine_info.memory_bytes // MIB
+    disk_gb, _free = _disk_stats(_data_path(engine_info, instances_path))
+    totals = {orc.VCPU: vcpus, orc.MEMORY_MB: memory_mb, orc.DISK_GB: disk_gb}
+    return {
+        rc: {
+            'total': total,
+            'min_unit': 1,
+            'max_unit': total,
+            'step_size': 1,
+            'allocation_ratio': ratios[rc],
+            'reserved': reserved[rc],
+        }
+        for rc, total in totals.items() if total > 0
+    }
+
+
+def available_resource(engine_info, nodename, host_ip, instances_path):
+    """The resource dict ``ComputeDriver.get_available_resource`` returns."""
+    memory_mb = engine_info.memory_bytes // MIB
+    disk_gb, free_gb = _disk_stats(_data_path(engine_info, instances_path))
+    arch = _architecture(engine_info)
+    try:
+        version = versionutils.convert_version_to_int(
+            engine_info.version.split('+')[0].split('-')[0])
+    except Exception:
+        version = 0
+    return {
+        'vcpus': engine_info.cpus,
+        'memory_mb': memory_mb,
+        'local_gb': disk_gb,
+        # Nova's resource tracker computes usage from its own instances.
+        'vcpus_used': 0,
+        'memory_mb_used': 0,
+        'local_gb_used': 0,
+        'hypervisor_type': fields.HVType.DOCKER,
+        'hypervisor_version': version,
+        'hypervisor_hostname': nodename,
+        'cpu_info': jsonutils.dumps({'arch': arch,
+                                     'topology': {'cores': engine_info.cpus,
+                                                  'sockets': 1,
+                                                  'threads': 1}}),
+        'disk_available_least': free_gb,
+        'supported_instances': [(arch, fields.HVType.DOCKER,
+                                 fields.VMMode.EXE)],
+        'numa_topology': None,
+        'host_ip': host_ip,
+    }
