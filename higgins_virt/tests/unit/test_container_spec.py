@@ -1,0 +1,106 @@
+"""Flavor, metadata and configuration into a container specification."""
+from nova import conf
+from nova import test
+
+from higgins_common import spec as metadata_contract
+from higgins_virt import container_spec
+from higgins_virt.engine import base
+from higgins_virt.tests.unit import fakes
+
+
+class BuildTest(test.NoDBTestCase):
+
+    def _clear_attrs(self):
+        pass
+
+    def setUp(self):
+        super().setUp()
+        fakes.register_higgins_opts(self)
+
+    def _build(self, host_cpus=8, **kwargs):
+        instance = fakes.instance(**kwargs)
+        return container_spec.build(instance, 'busybox', 'node-1', host_cpus,
+                                    conf.CONF.higgins)
+
+    def test_limits_and_hardening(self):
+        spec = self._build(vcpus=2, memory_mb=256, swap=0)
+        self.assertEqual(2 * 10 ** 9, spec.nano_cpus)
+        self.assertEqual(256 * 1024 * 1024, spec.memory_bytes)
+        self.assertEqual(spec.memory_bytes, spec.memory_swap_bytes)
+        self.assertEqual(1024, spec.pids_limit)
+        self.assertEqual(('NET_BIND_SERVICE',), spec.cap_add)
+        self.assertEqual('none', spec.network_mode)
+        self.assertIsNone(spec.disk_bytes)
+
+    def test_flavor_swap_adds_to_memory_and_swap(self):
+        spec = self._build(memory_mb=256, swap=128)
+        self.assertEqual(384 * 1024 * 1024, spec.memory_swap_bytes)
+
+    def test_cpu_quota_is_capped_at_the_host(self):
+        self.assertEqual(2 * 10 ** 9,
+                         self._build(vcpus=4, host_cpus=2).nano_cpus)
+
+    def test_disk_quota_only_when_enabled(self):
+        self.flags(enforce_disk_quota=True, group='higgins')
+        self.assertEqual(3 * 1024 ** 3, self._build(root_gb=3).disk_bytes)
+
+    def test_labels(self):
+        instance = fakes.instance(metadata={'higgins:label:team': 'blue'})
+        spec = container_spec.build(instance, 'busybox', 'node-1', 2,
+                                    conf.CONF.higgins)
+        self.assertEqual({'team': 'blue', 'higgins.managed': '1',
+                          'higgins.host': 'node-1',
+                          'higgins.instance_uuid': instance.uuid,
+                          'higgins.instance_name': instance.name},
+                         spec.labels)
+        self.assertEqual('higgins-%s' % instance.uuid, spec.name)
+
+    def test_metadata_overrides(self):
+        spec = self._build(metadata={'higgins:command': 'sleep 5',
+                                     'higgins:workdir': '/srv',
+                                     'higgins:env:A': '1'})
+        self.assertEqual(('sleep', '5'), spec.command)
+        self.assertEqual('/srv', spec.workdir)
+        self.assertEqual({'A': '1'}, spec.environment)
+
+    def test_invalid_metadata(self):
+        self.assertRaises(metadata_contract.InvalidSpec, self._build,
+                          metadata={'higgins:workdir': '/proc/self'})
+
+    def test_hostname_is_trimmed_to_the_engine_limit(self):
+        spec = self._build(hostname='a' * 62 + '-b')
+        self.assertEqual('a' * 62, spec.hostname)
+
+
+class CommandCandidatesTest(test.NoDBTestCase):
+
+    def _clear_attrs(self):
+        pass
+
+    def _spec(self, command, environment=None, workdir=None):
+        return base.ContainerSpec(name='c', image='i', labels={},
+                                  command=command, workdir=workdir,
+                                  environment=environment or {})
+
+    def test_no_override_or_an_entrypoint_means_nothing_to_check(self):
+        image = base.ImageInfo(id='i', environment={})
+        self.assertEqual([], container_spec.command_candidates(
+            self._spec(None), image))
+        self.assertEqual([], container_spec.command_candidates(
+            self._spec(('x',)),
+            base.ImageInfo(id='i', environment={}, entrypoint=('/init',))))
+
+    def test_search_path_order(self):
+        image = base.ImageInfo(id='i', environment={'PATH': '/opt/bin:/bin'})
+        self.assertEqual(['/opt/bin/app', '/bin/app'],
+                         container_spec.command_candidates(
+                             self._spec(('app',)), image))
+        self.assertEqual(['/u/app'], container_spec.command_candidates(
+            self._spec(('app',), environment={'PATH': '/u'}), image))
+        self.assertEqual(['/srv/bin/app'], container_spec.command_candidates(
+            self._spec(('bin/app',), workdir='/srv'), image))
+        self.assertEqual(
+            container_spec.DEFAULT_PATH.split(':')[0] + '/app',
+            container_spec.command_candidates(
+                self._spec(('app',)),
+                base.ImageInfo(id='i', environment={}))[0])

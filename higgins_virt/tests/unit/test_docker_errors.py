@@ -1,0 +1,72 @@
+"""docker-py exceptions become Higgins engine errors with safe messages."""
+import unittest
+from unittest import mock
+
+from docker import errors as docker_errors
+import requests
+
+from higgins_virt.engine import docker as docker_engine
+from higgins_virt.engine import errors
+
+SECRET = 'OCI runtime create failed: /var/lib/docker/overlay2/abc token=s3cr3t'
+
+
+def _api_error(status, explanation=SECRET):
+    response = mock.Mock(status_code=status)
+    return docker_errors.APIError('boom', response=response,
+                                  explanation=explanation)
+
+
+class TranslationTest(unittest.TestCase):
+
+    def _translate(self, exc, action='create'):
+        with self.assertRaises(errors.EngineError) as ctx:
+            with docker_engine._translated(action, 'c1'):
+                raise exc
+        self.assertNotIn('s3cr3t', str(ctx.exception))
+        self.assertNotIn('overlay2', str(ctx.exception))
+        return ctx.exception
+
+    def test_mapping(self):
+        cases = [
+            (docker_errors.ImageNotFound('no such image'), 'create',
+             errors.ImageNotFound),
+            (docker_errors.NotFound('x', explanation='No such container'),
+             'start', errors.ContainerNotFound),
+            (_api_error(409), 'create', errors.ContainerConflict),
+            (_api_error(400), 'create', errors.InvalidContainer),
+            (_api_error(500, SECRET + ' executable file not found'), 'start',
+             errors.CommandFailed),
+            (_api_error(500), 'start', errors.EngineError),
+            (requests.exceptions.ConnectionError(SECRET), 'info',
+             errors.EngineUnavailable),
+            (docker_errors.DockerException(SECRET), 'connect',
+             errors.EngineUnavailable),
+        ]
+        for exc, action, expected in cases:
+            self.assertIs(expected, type(self._translate(exc, action)),
+                          (exc, action))
+
+    def test_engine_text_is_logged_not_raised(self):
+        with self.assertLogs('higgins_virt.engine.docker', 'WARNING') as logs:
+            self._translate(_api_error(500), 'stop')
+        self.assertIn('s3cr3t', '\n'.join(logs.output))
+
+
+class ContainerInfoTest(unittest.TestCase):
+
+    def test_list_and_inspect_documents(self):
+        listed = docker_engine._container_info(
+            {'Id': 'abc', 'Names': ['/higgins-1'], 'State': 'running',
+             'Labels': {'a': 'b'}})
+        inspected = docker_engine._container_info(
+            {'Id': 'abc', 'Name': '/higgins-1',
+             'State': {'Status': 'running'}, 'Config': {'Labels': {'a': 'b'}}})
+        self.assertEqual(listed, inspected)
+        self.assertEqual('higgins-1', listed.name)
+
+    def test_unknown_state_is_kept_raw(self):
+        info = docker_engine._container_info(
+            {'Id': 'abc', 'Names': ['/x'], 'State': 'hibernating'})
+        self.assertIsNone(info.state)
+        self.assertEqual('hibernating', info.raw_state)

@@ -1,0 +1,185 @@
+"""The driver's translation and error boundary, with a mocked engine.
+
+These tests only pin down how the driver reacts to what an engine says;
+the functional tests show what a real engine does.
+"""
+from unittest import mock
+
+from nova.compute import power_state
+from nova import exception
+from nova import objects
+from nova import test
+from nova.virt import event as virtevent
+
+from higgins_virt import driver as higgins_driver
+from higgins_virt.engine import base
+from higgins_virt.engine import errors
+from higgins_virt.tests.unit import fakes
+
+
+def _container(uuid, state, host='node-1'):
+    return base.ContainerInfo(
+        id=uuid, name='higgins-' + uuid, state=state,
+        labels={'higgins.host': host, 'higgins.instance_uuid': uuid,
+                'higgins.instance_name': 'instance-' + uuid[:8]})
+
+
+class DriverTestCase(test.NoDBTestCase):
+
+    def _clear_attrs(self):
+        pass
+
+    def setUp(self):
+        super().setUp()
+        self.flags(host='node-1')
+        self.engine = mock.create_autospec(base.ContainerEngine,
+                                           instance=True)
+        self.engine.info.return_value = base.EngineInfo(
+            cpus=2, memory_bytes=4 << 30, version='20.10.24',
+            storage_driver='overlay2', root_dir='/', architecture='x86_64')
+        self.engine.inspect_image.return_value = base.ImageInfo(
+            id='sha256:1', environment={'PATH': '/bin'})
+        self.driver = higgins_driver.HigginsDriver(mock.Mock(),
+                                                   engine=self.engine)
+        self.instance = fakes.instance()
+        self.image_meta = objects.ImageMeta.from_dict(
+            {'id': '0c8f3a43-2a49-4c61-9cb4-5e2a1a0a6d6b',
+             'name': 'busybox'})
+
+    def _spawn(self, metadata=None):
+        self.instance.metadata = metadata or {}
+        self.driver.spawn(None, self.instance, self.image_meta, [], None, {})
+
+
+class SpawnTest(DriverTestCase):
+
+    def test_spawn_creates_then_starts(self):
+        self._spawn()
+        spec = self.engine.create.call_args[0][0]
+        self.engine.start.assert_called_once_with(spec.name)
+        self.engine.stat.assert_not_called()
+
+    def test_failures_remove_the_container_and_map_to_nova(self):
+        cases = [
+            (errors.CommandFailed(), exception.InvalidInput),
+            (errors.InvalidContainer(), exception.InvalidInput),
+            (errors.ImageNotFound(), exception.ImageUnacceptable),
+            (errors.EngineUnavailable(), exception.InstanceDeployFailure),
+            (errors.EngineError(), exception.InstanceDeployFailure),
+        ]
+        for engine_error, nova_error in cases:
+            self.engine.reset_mock()
+            self.engine.start.side_effect = engine_error
+            self.assertRaises(nova_error, self._spawn)
+            self.engine.remove.assert_called_once_with(
+                'higgins-' + self.instance.uuid)
+
+    def test_unexpected_error_also_cleans_up(self):
+        self.engine.start.side_effect = KeyboardInterrupt
+        self.assertRaises(KeyboardInterrupt, self._spawn)
+        self.engine.remove.assert_called_once()
+
+    def test_missing_user_command_is_refused_before_start(self):
+        self.engine.stat.return_value = None
+        self.assertRaises(exception.InvalidInput, self._spawn,
+                          {'higgins:command': 'nope'})
+        self.engine.stat.assert_called_once_with(
+            'higgins-' + self.instance.uuid, '/bin/nope')
+        self.engine.start.assert_not_called()
+        self.engine.remove.assert_called_once()
+
+    def test_image_not_on_engine(self):
+        self.engine.inspect_image.side_effect = errors.ImageNotFound()
+        self.assertRaises(exception.ImageUnacceptable, self._spawn)
+        self.engine.create.assert_not_called()
+
+    def test_invalid_metadata_never_reaches_the_engine(self):
+        self.assertRaises(exception.InvalidInput, self._spawn,
+                          {'higgins:workdir': '/proc/1/cwd'})
+        self.engine.create.assert_not_called()
+
+    def test_stale_container_of_the_same_instance_is_replaced(self):
+        self.engine.create.side_effect = [errors.ContainerConflict(), 'id']
+        self._spawn()
+        self.assertEqual(2, self.engine.create.call_count)
+        self.engine.remove.assert_called_once()
+
+
+class StateTest(DriverTestCase):
+
+    def test_get_info_for_many_instances_lists_once(self):
+        instances = [fakes.instance() for _ in range(20)]
+        self.engine.list.return_value = [
+            _container(i.uuid, base.RUNNING) for i in instances]
+        for instance in instances:
+            self.assertEqual(power_state.RUNNING,
+                             self.driver.get_info(instance).state)
+        self.engine.list.assert_called_once()
+        self.engine.inspect.assert_not_called()
+
+    def test_get_info_without_cache_asks_the_engine(self):
+        self.engine.inspect.return_value = _container(self.instance.uuid,
+                                                      base.EXITED)
+        self.assertEqual(power_state.SHUTDOWN, self.driver.get_info(
+            self.instance, use_cache=False).state)
+
+    def test_container_of_another_host_is_not_found(self):
+        self.engine.inspect.return_value = _container(
+            self.instance.uuid, base.RUNNING, host='node-2')
+        self.assertRaises(exception.InstanceNotFound, self.driver.get_info,
+                          self.instance, use_cache=False)
+
+    def test_missing_container_is_instance_not_found(self):
+        self.engine.inspect.side_effect = errors.ContainerNotFound()
+        self.assertRaises(exception.InstanceNotFound, self.driver.get_info,
+                          self.instance, use_cache=False)
+
+    def test_an_operation_drops_the_cached_state(self):
+        self.engine.list.return_value = [
+            _container(self.instance.uuid, base.RUNNING)]
+        self.driver.get_info(self.instance)
+        self.engine.inspect.return_value = _container(self.instance.uuid,
+                                                      base.RUNNING)
+        self.driver.power_off(self.instance, timeout=30)
+        self.engine.stop.assert_called_once_with(
+            'higgins-' + self.instance.uuid, 30)
+        self.engine.inspect.return_value = _container(self.instance.uuid,
+                                                      base.EXITED)
+        self.assertEqual(power_state.SHUTDOWN,
+                         self.driver.get_info(self.instance).state)
+
+    def test_destroy_of_a_missing_container_succeeds(self):
+        self.driver.destroy(None, self.instance, None)
+        self.engine.remove.assert_called_once()
+
+    def test_destroy_with_engine_down_fails_cleanly(self):
+        self.engine.remove.side_effect = errors.EngineUnavailable()
+        self.assertRaises(exception.InstanceTerminationFailure,
+                          self.driver.destroy, None, self.instance, None)
+
+
+class EventTest(DriverTestCase):
+
+    def test_engine_events_become_lifecycle_events(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        for action in ('die', 'start', 'pause', 'unpause'):
+            self.driver._handle_engine_event(base.ContainerEvent(
+                container_id='c', action=action,
+                labels={'higgins.instance_uuid': self.instance.uuid}))
+        self.assertEqual([virtevent.EVENT_LIFECYCLE_STOPPED,
+                          virtevent.EVENT_LIFECYCLE_STARTED,
+                          virtevent.EVENT_LIFECYCLE_PAUSED,
+                          virtevent.EVENT_LIFECYCLE_RESUMED],
+                         [e.get_transition() for e in emitted])
+        # The cache follows the events without asking the engine.
+        self.driver._states.replace({}, 0)
+        self.assertEqual((False, None),
+                         self.driver._states.lookup(self.instance.uuid))
+
+    def test_unlabelled_events_are_ignored(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        self.driver._handle_engine_event(base.ContainerEvent(
+            container_id='c', action='die', labels={}))
+        self.assertEqual([], emitted)

@@ -1,0 +1,64 @@
+"""Engine states into Nova power states, and the state cache."""
+import time
+import unittest
+
+from nova.compute import power_state
+
+from higgins_virt.engine import base
+from higgins_virt import states
+from higgins_virt.tests.unit import fakes
+
+
+class PowerStateTest(unittest.TestCase):
+
+    def test_table(self):
+        self.assertEqual(power_state.RUNNING,
+                         states.power_state_for(base.RUNNING))
+        self.assertEqual(power_state.SHUTDOWN,
+                         states.power_state_for(base.EXITED))
+        self.assertEqual(power_state.CRASHED,
+                         states.power_state_for(base.DEAD))
+        self.assertEqual(power_state.PAUSED,
+                         states.power_state_for(base.PAUSED))
+
+    def test_unknown_state_is_nostate_and_logged(self):
+        with self.assertLogs('higgins_virt.states', 'WARNING'):
+            self.assertEqual(power_state.NOSTATE,
+                             states.power_state_for('hibernating'))
+
+    def test_a_frozen_suspended_instance_is_suspended(self):
+        for vm_state, task_state in (('suspended', None),
+                                     ('active', 'suspending')):
+            instance = fakes.instance(vm_state=vm_state,
+                                      task_state=task_state)
+            self.assertEqual(power_state.SUSPENDED,
+                             states.power_state_for(base.PAUSED, instance))
+        self.assertEqual(power_state.PAUSED, states.power_state_for(
+            base.PAUSED, fakes.instance(vm_state='paused')))
+
+
+class StateCacheTest(unittest.TestCase):
+
+    def test_stale_snapshot_answers_nothing(self):
+        cache = states.StateCache(ttl=5)
+        self.assertEqual((False, None), cache.lookup('a'))
+        cache.replace({'a': base.RUNNING}, time.monotonic() - 10)
+        self.assertEqual((False, None), cache.lookup('a'))
+        cache.replace({'a': base.RUNNING}, time.monotonic())
+        self.assertEqual((True, base.RUNNING), cache.lookup('a'))
+
+    def test_a_listing_older_than_a_change_does_not_undo_it(self):
+        cache = states.StateCache(ttl=5)
+        listing_started = time.monotonic()
+        cache.set('a', base.EXITED)
+        cache.forget('b')
+        cache.replace({'a': base.RUNNING, 'b': base.RUNNING,
+                       'c': base.PAUSED}, listing_started)
+        self.assertEqual((True, base.EXITED), cache.lookup('a'))
+        self.assertEqual((True, None), cache.lookup('b'))
+        self.assertEqual((True, base.PAUSED), cache.lookup('c'))
+        # A newer listing is believed again.
+        cache.replace({'a': base.RUNNING, 'b': base.RUNNING},
+                      time.monotonic())
+        self.assertEqual((True, base.RUNNING), cache.lookup('a'))
+        self.assertEqual((True, base.RUNNING), cache.lookup('b'))
