@@ -101,6 +101,15 @@ class ServerLifecycleTest(base.HigginsTestCase):
         self._delete_server(server)
         self.assertEqual([], self.host_containers())
 
+    def test_rebuild_replaces_the_container(self):
+        server = self.boot()
+        before = self.container(server).id
+        self._rebuild_server(server, self.image_id)
+        container = self.container(server)
+        self.assertNotEqual(before, container.id)
+        self.assertEqual('running', container.status)
+        self.assertEqual(1, len(self.host_containers()))
+
     def test_delete_removes_the_container(self):
         server = self.boot()
         self.container(server)

@@ -1,0 +1,87 @@
+"""Driver spawn+destroy against raw docker-py create+start+remove.
+
+Both sides boot the same image with the same limits and hardening; rounds
+are interleaved in one run so both see the same machine. Prints medians and
+the ratio driver / raw (the target is at most 1.15).
+
+usage: python benchmarks/spawn_destroy.py [--rounds N] [--image REF]
+Needs a running engine and the test image (tools/build-test-image.sh).
+"""
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault('OS_NOVA_DISABLE_EVENTLET_PATCHING', '1')
+from nova import monkey_patch  # noqa: E402
+
+monkey_patch.patch()
+
+import docker  # noqa: E402
+from nova import conf  # noqa: E402
+from nova import objects  # noqa: E402
+from oslo_utils import uuidutils  # noqa: E402
+
+from higgins_virt import driver as higgins_driver  # noqa: E402
+
+
+def _instance():
+    flavor = objects.Flavor(vcpus=1, memory_mb=128, swap=0, root_gb=1,
+                            ephemeral_gb=0, name='c1.tiny', flavorid='b1',
+                            extra_specs={})
+    return objects.Instance(uuid=uuidutils.generate_uuid(), id=1,
+                            flavor=flavor, metadata={}, hostname='bench',
+                            vm_state='building', task_state='spawning')
+
+
+def time_driver(driver, image_meta):
+    instance = _instance()
+    started = time.perf_counter()
+    driver.spawn(None, instance, image_meta, [], None, {})
+    driver.destroy(None, instance, None)
+    return time.perf_counter() - started
+
+
+def time_raw(client, image):
+    started = time.perf_counter()
+    container = client.containers.create(
+        image, init=True, cap_drop=['ALL'], cap_add=['NET_BIND_SERVICE'],
+        security_opt=['no-new-privileges'], network_mode='none',
+        nano_cpus=10 ** 9, mem_limit=128 << 20, memswap_limit=128 << 20,
+        pids_limit=1024, labels={'higgins.benchmark': '1'})
+    container.start()
+    container.remove(force=True, v=True)
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--rounds', type=int, default=20)
+    parser.add_argument('--image', default='higgins/busybox:latest')
+    args = parser.parse_args()
+
+    conf.CONF([], project='nova')
+    objects.register_all()
+    driver = higgins_driver.HigginsDriver(virtapi=None)
+    client = docker.from_env(version='auto')
+    image_meta = objects.ImageMeta.from_dict(
+        {'id': uuidutils.generate_uuid(), 'name': args.image})
+
+    # One warm-up each: first calls pay for connections and caches.
+    time_driver(driver, image_meta)
+    time_raw(client, args.image)
+    driver_times, raw_times = [], []
+    for _ in range(args.rounds):
+        driver_times.append(time_driver(driver, image_meta))
+        raw_times.append(time_raw(client, args.image))
+
+    driver_median = statistics.median(driver_times)
+    raw_median = statistics.median(raw_times)
+    print('rounds: %d (interleaved), image: %s' % (args.rounds, args.image))
+    print('raw docker-py create+start+remove  median %.3f s' % raw_median)
+    print('Higgins spawn+destroy              median %.3f s' % driver_median)
+    print('ratio Higgins / raw: %.2f' % (driver_median / raw_median))
+
+
+if __name__ == '__main__':
+    main()
