@@ -13,6 +13,8 @@ import sysconfig
 from nova.tests.functional import integrated_helpers
 from oslo_utils import uuidutils
 
+# Importing the driver registers the [higgins] options tests may set.
+from higgins_virt import driver  # noqa: F401
 from higgins_virt import resources
 from higgins_virt.tests import engine_fixtures
 
