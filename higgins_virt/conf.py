@@ -22,6 +22,11 @@ engine_opts = [
     cfg.IntOpt('engine_timeout',
                default=60, min=1,
                help='Seconds to wait for any single engine API call.'),
+    cfg.IntOpt('image_pull_timeout',
+               default=300, min=1,
+               help='Seconds a pull of an image from a registry may take, '
+                    'for Glance container images that name an engine '
+                    'reference instead of holding data.'),
     cfg.FloatOpt('event_reconnect_interval',
                  default=1.0, min=0.1,
                  help='Seconds between attempts to re-open the engine event '

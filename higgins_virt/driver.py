@@ -16,6 +16,7 @@ from nova import exception
 from nova.i18n import _
 from nova.virt import driver
 from nova.virt import event as virtevent
+from nova.image import glance
 from nova.virt import hardware
 import nova.conf
 import os_resource_classes as orc
@@ -28,6 +29,7 @@ from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
 from higgins_virt import events
+from higgins_virt import images
 from higgins_virt import resources
 from higgins_virt import states
 
@@ -68,6 +70,7 @@ class HigginsDriver(driver.ComputeDriver):
         # Container images are registered in Glance with disk_format raw
         # (container_format docker); no other disk format can boot here.
         supports_image_type_raw=True,
+        has_imagecache=True,
     )
 
     def __init__(self, virtapi, engine=None):
@@ -75,6 +78,8 @@ class HigginsDriver(driver.ComputeDriver):
         self._engine = engine or docker_engine.DockerEngine(
             CONF.higgins.engine_url, timeout=CONF.higgins.engine_timeout)
         self._host = CONF.host
+        self._images = images.ImageManager(
+            self._engine, glance.API(), CONF.higgins.image_pull_timeout)
         self._states = states.StateCache(STATE_CACHE_TTL)
         self._refresh_lock = threading.Lock()
         self._listener = None
@@ -229,7 +234,10 @@ class HigginsDriver(driver.ComputeDriver):
     def spawn(self, context, instance, image_meta, injected_files,
               admin_password, allocations, network_info=None,
               block_device_info=None, power_on=True, accel_info=None):
-        image, image_info = self._image_reference(image_meta)
+        try:
+            image, image_info = self._images.prepare(context, image_meta)
+        except engine_errors.EngineError as exc:
+            raise exception.InstanceDeployFailure(reason=str(exc)) from exc
         try:
             spec = container_spec.build(
                 instance, image, self._host, self._engine_info().cpus,
@@ -282,27 +290,6 @@ class HigginsDriver(driver.ComputeDriver):
                 return
         if candidates:
             raise engine_errors.CommandFailed()
-
-    def _image_reference(self, image_meta):
-        """The engine-local reference and ImageInfo for a Glance image.
-
-        For now the Glance image's name is the engine reference; importing
-        image data from Glance comes with image support.
-        """
-        name = image_meta.name if image_meta.obj_attr_is_set('name') else None
-        image_id = image_meta.id if image_meta.obj_attr_is_set('id') else '?'
-        if not name:
-            raise exception.ImageUnacceptable(
-                image_id=image_id, reason=_('the image has no name to use as '
-                                            'a container image reference'))
-        try:
-            return name, self._engine.inspect_image(name)
-        except engine_errors.ImageNotFound:
-            raise exception.ImageUnacceptable(
-                image_id=image_id, reason=_('it is not present on the '
-                                            'container engine of this host'))
-        except engine_errors.EngineError as exc:
-            raise exception.InstanceDeployFailure(reason=str(exc)) from exc
 
     @staticmethod
     def _spawn_failure(exc, image_meta, instance):
@@ -421,6 +408,29 @@ class HigginsDriver(driver.ComputeDriver):
     def resume(self, context, instance, network_info, block_device_info=None,
                share_info=None):
         self._change_state(instance, self._ensure_running)
+
+    # -- images -------------------------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        try:
+            self._inspect(instance)
+        except exception.InstanceNotFound:
+            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+        with self._translated(instance):
+            self._images.snapshot(context,
+                                  container_spec.container_name(instance),
+                                  image_id, update_task_state)
+        LOG.info('Snapshot uploaded to Glance image %s', image_id,
+                 instance=instance)
+
+    def manage_image_cache(self, context, all_instances):
+        if not CONF.image_cache.remove_unused_base_images:
+            return
+        in_use = {i.image_ref for i in all_instances if i.image_ref}
+        with self._translated():
+            self._images.clean_cache(
+                in_use,
+                CONF.image_cache.remove_unused_original_minimum_age_seconds)
 
     # -- console ------------------------------------------------------------
 

@@ -58,6 +58,7 @@ class ImageInfo:
     id: str
     environment: dict
     entrypoint: tuple = ()
+    tags: tuple = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +105,46 @@ class ContainerEngine(abc.ABC):
     @abc.abstractmethod
     def inspect_image(self, image):
         """Return :class:`ImageInfo` of a local image; raises ImageNotFound."""
+
+    @abc.abstractmethod
+    def load_image(self, chunks):
+        """Load an image archive streamed as an iterable of bytes.
+
+        Returns the loaded image's id; raises InvalidImage.
+        """
+
+    @abc.abstractmethod
+    def pull_image(self, reference, timeout):
+        """Pull ``reference`` from its registry within ``timeout`` seconds.
+
+        Raises PullFailed.
+        """
+
+    @abc.abstractmethod
+    def tag_image(self, image, reference):
+        """Give ``image`` (an id or reference) the name ``reference``."""
+
+    @abc.abstractmethod
+    def remove_image(self, reference):
+        """Remove a name, and the image if no other name is left.
+
+        Succeeds silently when there is no such image; raises ImageInUse
+        rather than touching an image a container uses.
+        """
+
+    @abc.abstractmethod
+    def list_images(self, repository_prefix):
+        """Return the references of local images whose repository starts
+        with ``repository_prefix``, in one engine call.
+        """
+
+    @abc.abstractmethod
+    def commit(self, ref):
+        """Make an image of a container's filesystem; return the image id."""
+
+    @abc.abstractmethod
+    def save_image(self, image):
+        """Return an iterator of the image's archive bytes."""
 
     @abc.abstractmethod
     def create(self, spec):

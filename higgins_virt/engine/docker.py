@@ -10,6 +10,7 @@ import base64
 import contextlib
 import json
 import threading
+import time
 
 import docker
 from docker import errors as docker_errors
@@ -33,6 +34,9 @@ _STATES = {
 }
 
 _REPORTED_ACTIONS = frozenset(['start', 'die', 'pause', 'unpause'])
+
+# Bytes per chunk when streaming an image archive out of the engine.
+_CHUNK = 1024 * 1024
 
 # File type bits of a Go os.FileMode, as the archive stat header carries it.
 _GO_MODE_DIR = 1 << 31
@@ -78,6 +82,21 @@ def _translated(action, ref=None):
         LOG.warning('Engine unreachable during %s %s: %s', action, ref or '',
                     exc)
         raise errors.EngineUnavailable()
+
+
+def _translated_iterator(action, ref, iterator):
+    with _translated(action, ref):
+        yield from iterator
+
+
+def _split_reference(reference):
+    """('repo', 'tag') of 'repo:tag', minding registry ports and digests."""
+    if '@' in reference:
+        return reference, None
+    repository, _, tag = reference.rpartition(':')
+    if not repository or '/' in tag:
+        return reference, 'latest'
+    return repository, tag
 
 
 def _container_info(summary_or_inspect):
@@ -173,7 +192,89 @@ class DockerEngine(base.ContainerEngine):
         return base.ImageInfo(
             id=doc.get('Id'),
             environment=dict(item.partition('=')[::2] for item in env),
-            entrypoint=tuple(config.get('Entrypoint') or ()))
+            entrypoint=tuple(config.get('Entrypoint') or ()),
+            tags=tuple(doc.get('RepoTags') or ()))
+
+    def load_image(self, chunks):
+        loaded = None
+        with _translated('load image'):
+            for message in self._client().load_image(chunks):
+                if 'error' in message or 'errorDetail' in message:
+                    LOG.warning('Engine refused an image archive: %s',
+                                message.get('error') or message)
+                    raise errors.InvalidImage()
+                text = message.get('stream') or ''
+                for prefix in ('Loaded image ID: ', 'Loaded image: '):
+                    if text.startswith(prefix):
+                        loaded = text[len(prefix):].strip()
+        if not loaded:
+            raise errors.InvalidImage()
+        return loaded
+
+    def pull_image(self, reference, timeout):
+        repository, tag = _split_reference(reference)
+        client = self._client()
+        deadline = time.monotonic() + timeout
+        try:
+            with _translated('pull', reference):
+                try:
+                    # docker-py pulls without a read timeout; this one gives
+                    # up when the registry goes quiet or time runs out.
+                    response = client._post(
+                        client._url('/images/create'),
+                        params={'fromImage': repository, 'tag': tag},
+                        stream=True, timeout=timeout)
+                    client._raise_for_status(response)
+                    for message in client._stream_helper(response,
+                                                         decode=True):
+                        if 'error' in message or 'errorDetail' in message:
+                            LOG.warning('Pull of %s failed: %s', reference,
+                                        message.get('error') or message)
+                            raise errors.PullFailed()
+                        if time.monotonic() > deadline:
+                            response.close()
+                            raise errors.PullFailed()
+                except requests.exceptions.ReadTimeout:
+                    raise errors.PullFailed()
+        except errors.EngineUnavailable:
+            raise
+        except errors.EngineError as exc:
+            # Registry unreachable, unknown repository, denied: all the
+            # engine's, none the user's to read.
+            raise errors.PullFailed() from exc
+
+    def tag_image(self, image, reference):
+        repository, tag = _split_reference(reference)
+        with _translated('tag', image):
+            self._client().tag(image, repository, tag, force=True)
+
+    def remove_image(self, reference):
+        try:
+            with _translated('remove image', reference):
+                self._client().remove_image(reference)
+        except (errors.ImageNotFound, errors.ContainerNotFound):
+            pass
+        except errors.ContainerConflict:
+            raise errors.ImageInUse()
+
+    def list_images(self, repository_prefix):
+        with _translated('list images'):
+            found = self._client().images(
+                filters={'reference': repository_prefix + '*'})
+        return sorted(tag for image in found
+                      for tag in image.get('RepoTags') or ()
+                      if tag.startswith(repository_prefix))
+
+    def commit(self, ref):
+        # The engine pauses the container for the moment of the commit so
+        # the image is consistent; it runs on afterwards.
+        with _translated('commit', ref):
+            return self._client().commit(ref, pause=True)['Id']
+
+    def save_image(self, image):
+        with _translated('save', image):
+            stream = self._client().get_image(image, chunk_size=_CHUNK)
+        return _translated_iterator('save', image, stream)
 
     def create(self, spec):
         client = self._client()

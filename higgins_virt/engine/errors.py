@@ -41,3 +41,18 @@ class CommandFailed(EngineError):
     """The container's command could not be started (missing, not executable)."""
 
     message = 'The container command could not be started.'
+
+
+class InvalidImage(EngineError):
+    """The engine could not load the image data given to it."""
+
+    message = 'The image data is not a valid container image archive.'
+
+
+class ImageInUse(EngineError):
+    message = 'The image is used by a container.'
+
+
+class PullFailed(EngineError):
+    message = ('The image could not be pulled: no registry reachable, or '
+               'the registry does not have it.')

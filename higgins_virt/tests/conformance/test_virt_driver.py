@@ -1,13 +1,15 @@
 """Nova's own driver conformance suite, run against a real Docker engine.
 
 ``_VirtDriverTestCase`` boots its instances from the GlanceFixture image named
-``fakeimage123456``; the busybox test image is given that name on the engine
-for each test. Tests of operations Higgins does not implement pass when the
+``fakeimage123456``; for each test that record is made a container image and
+the busybox test image is given that name on the engine. Tests of operations Higgins does not implement pass when the
 driver raises NotImplementedError; the support matrix lists them.
 """
+from docker import errors as docker_errors
 from nova import test
 from nova.tests.unit.virt import test_virt_drivers
 
+from higgins_virt import images
 from higgins_virt.tests import engine_fixtures
 
 
@@ -20,6 +22,20 @@ class HigginsDriverConformanceTestCase(test_virt_drivers._VirtDriverTestCase,
         self.engine = self.useFixture(
             engine_fixtures.EngineCleanupFixture(self.connection._host))
         self.useFixture(engine_fixtures.ImageTagFixture('fakeimage123456'))
+        # The suite's image becomes a container image that names an engine
+        # reference (no data), and its cached name goes when the test ends.
+        image = self.image_service.images[self.IMAGE_ID]
+        image.update(container_format='docker', disk_format='raw', size=0)
+        self.addCleanup(self._remove_cached_image)
+
+    IMAGE_ID = 'cedef40a-ed67-4d10-800e-17455edce175'
+
+    def _remove_cached_image(self):
+        try:
+            self.engine.client.images.remove(
+                images.cache_reference(self.IMAGE_ID))
+        except docker_errors.NotFound:
+            pass
 
     def _clear_attrs(self):
         # Nova's attribute clearing breaks pytest's own bookkeeping.

@@ -18,6 +18,7 @@ class ConfTest(unittest.TestCase):
         self.assertEqual('higgins', group.name)
         self.assertEqual(
             {'engine_url', 'engine_timeout', 'event_reconnect_interval',
+             'image_pull_timeout',
              'network_mode', 'pids_limit', 'cap_add', 'default_stop_timeout',
              'console_log_lines', 'console_log_max_bytes',
              'enforce_disk_quota'},

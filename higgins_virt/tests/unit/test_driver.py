@@ -12,6 +12,7 @@ from nova import test
 from nova.virt import event as virtevent
 
 from higgins_virt import driver as higgins_driver
+from higgins_virt import images
 from higgins_virt.engine import base
 from higgins_virt.engine import errors
 from higgins_virt.tests.unit import fakes
@@ -37,10 +38,13 @@ class DriverTestCase(test.NoDBTestCase):
         self.engine.info.return_value = base.EngineInfo(
             cpus=2, memory_bytes=4 << 30, version='20.10.24',
             storage_driver='overlay2', root_dir='/', architecture='x86_64')
-        self.engine.inspect_image.return_value = base.ImageInfo(
-            id='sha256:1', environment={'PATH': '/bin'})
         self.driver = higgins_driver.HigginsDriver(mock.Mock(),
                                                    engine=self.engine)
+        self.driver._images = mock.create_autospec(images.ImageManager,
+                                                   instance=True)
+        self.driver._images.prepare.return_value = (
+            'higgins/glance-1:latest',
+            base.ImageInfo(id='sha256:1', environment={'PATH': '/bin'}))
         self.instance = fakes.instance()
         self.image_meta = objects.ImageMeta.from_dict(
             {'id': '0c8f3a43-2a49-4c61-9cb4-5e2a1a0a6d6b',
@@ -88,9 +92,15 @@ class SpawnTest(DriverTestCase):
         self.engine.start.assert_not_called()
         self.engine.remove.assert_called_once()
 
-    def test_image_not_on_engine(self):
-        self.engine.inspect_image.side_effect = errors.ImageNotFound()
+    def test_image_refused(self):
+        self.driver._images.prepare.side_effect = (
+            exception.ImageUnacceptable(image_id='x', reason='no'))
         self.assertRaises(exception.ImageUnacceptable, self._spawn)
+        self.engine.create.assert_not_called()
+
+    def test_engine_down_while_preparing_the_image(self):
+        self.driver._images.prepare.side_effect = errors.EngineUnavailable()
+        self.assertRaises(exception.InstanceDeployFailure, self._spawn)
         self.engine.create.assert_not_called()
 
     def test_invalid_metadata_never_reaches_the_engine(self):
