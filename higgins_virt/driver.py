@@ -423,6 +423,10 @@ class HigginsDriver(driver.ComputeDriver):
         LOG.info('Snapshot uploaded to Glance image %s', image_id,
                  instance=instance)
 
+    def cache_image(self, context, image_id):
+        with self._translated():
+            return self._images.precache(context, image_id)
+
     def manage_image_cache(self, context, all_instances):
         if not CONF.image_cache.remove_unused_base_images:
             return

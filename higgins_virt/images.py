@@ -12,7 +12,8 @@ A Glance image boots on Higgins when its ``container_format`` is ``docker``.
    engine reference, used if the engine has it and pulled otherwise.
 
 ``snapshot`` commits a container and streams the saved image into Glance.
-``clean_cache`` removes cached images no instance has used for a while.
+``precache`` serves Nova's image pre-caching, and ``clean_cache`` removes
+cached images no instance has used for a while.
 Work on one Glance image is serialised by a per-image lock, so concurrent
 boots import it once.
 """
@@ -24,6 +25,7 @@ import time
 from nova.compute import task_states
 from nova import exception
 from nova.i18n import _
+from nova import objects
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
@@ -191,6 +193,20 @@ class ImageManager:
             LOG.info('Glance image %s is on the engine as %s', image_id,
                      reference)
             return reference, self._engine.inspect_image(reference)
+
+    def precache(self, context, image_id):
+        """Put a Glance image on the engine ahead of boots.
+
+        Returns False when it was there already, True when it was fetched.
+        """
+        try:
+            self._engine.inspect_image(cache_reference(image_id))
+            return False
+        except engine_errors.ImageNotFound:
+            pass
+        record = self._glance.get(context, image_id)
+        self.prepare(context, objects.ImageMeta.from_dict(record))
+        return True
 
     def _import(self, context, image_id, record):
         """Stream a ``docker save`` archive from Glance into the engine.

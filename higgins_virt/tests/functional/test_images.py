@@ -168,3 +168,14 @@ class ImageCacheTest(ArchiveTestCase):
         self.assertFalse(self._engine_has(images.cache_reference(unused)))
         # The image the reference named is the test image: still there.
         self.assertTrue(self._engine_has(engine_fixtures.TEST_IMAGE))
+
+    def test_precaching_fetches_once_and_then_boots_without_glance(self):
+        image_id = self.register_image('app', data=self.archive)
+        ctxt = nova_context.get_admin_context()
+        self.assertEqual({image_id: 'cached'},
+                         self.compute.manager.cache_images(ctxt, [image_id]))
+        self.assertEqual({image_id: 'existing'},
+                         self.compute.manager.cache_images(ctxt, [image_id]))
+        self.assertTrue(self._engine_has(images.cache_reference(image_id)))
+        self.boot(image_id=image_id)
+        self.assertEqual(1, self.glance.downloads[image_id])
