@@ -35,6 +35,7 @@ setuptools.setup(
             'pytest',
             'stestr',
             'fixtures',
+            'hacking>=7.0',
         ],
     },
     entry_points={

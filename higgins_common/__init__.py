@@ -1,1 +1,1 @@
-"""Code shared by the Higgins driver and facade; imports neither Nova nor Docker."""
+"""Code shared by the Higgins driver and facade; no Nova, no Docker."""

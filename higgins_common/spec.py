@@ -1,4 +1,4 @@
-"""The container-spec contract: which Nova server metadata keys shape a container.
+"""The container-spec contract: server metadata keys that shape a container.
 
 A Nova server carries free-form metadata (string keys and values of at most
 255 characters each). Higgins reads a few reserved keys from it to override

@@ -12,13 +12,13 @@ import re
 import threading
 import time
 
+import nova.conf
 from nova import exception
 from nova.i18n import _
+from nova.image import glance
 from nova.virt import driver
 from nova.virt import event as virtevent
-from nova.image import glance
 from nova.virt import hardware
-import nova.conf
 import os_resource_classes as orc
 from oslo_log import log as logging
 
@@ -212,7 +212,8 @@ class HigginsDriver(driver.ComputeDriver):
 
     def _inspect(self, instance):
         with self._translated(instance):
-            info = self._engine.inspect(container_spec.container_name(instance))
+            info = self._engine.inspect(
+                container_spec.container_name(instance))
         if info.labels.get(container_spec.LABEL_HOST) != self._host:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         self._states.set(instance.uuid, info.state)
@@ -335,8 +336,10 @@ class HigginsDriver(driver.ComputeDriver):
     # -- power --------------------------------------------------------------
 
     def _change_state(self, instance, action):
-        """Run ``action(container_name, engine_state)`` with translated
-        errors, then drop the cached state it made stale.
+        """Run ``action(container_name, engine_state)``.
+
+        Engine errors are translated, and the cached state the action made
+        stale is dropped.
         """
         name = container_spec.container_name(instance)
         state = self._inspect(instance).state
@@ -464,4 +467,3 @@ class HigginsDriver(driver.ComputeDriver):
             if uuid and transition is not None:
                 self._states.set(uuid, container.state)
                 self.emit_event(virtevent.LifecycleEvent(uuid, transition))
-

@@ -29,8 +29,8 @@ from nova import objects
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
-from higgins_virt import image_archive
 from higgins_virt.engine import errors as engine_errors
+from higgins_virt import image_archive
 
 LOG = logging.getLogger(__name__)
 
@@ -260,8 +260,9 @@ class ImageManager:
         return loaded
 
     def _local_reference(self, image_id, record):
-        """The engine reference of a data-less container image, pulled if
-        the engine does not have it yet.
+        """The engine reference of a data-less container image.
+
+        Pulled first when the engine does not have it yet.
         """
         reference = (record.get('properties', {}).get(REFERENCE_PROPERTY) or
                      record.get('name'))

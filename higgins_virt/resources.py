@@ -7,8 +7,8 @@ whatever the number of containers.
 import os
 import platform
 
-import os_resource_classes as orc
 from nova.objects import fields
+import os_resource_classes as orc
 from oslo_serialization import jsonutils
 from oslo_utils import versionutils
 

@@ -48,5 +48,8 @@ fi
 step "Test image"
 tools/build-test-image.sh
 
+step "Style"
+"$venv/bin/flake8"
+
 step "Tests"
 exec "$venv/bin/python" -m pytest "$@"

@@ -134,8 +134,9 @@ class ContainerEngine(abc.ABC):
 
     @abc.abstractmethod
     def list_images(self, repository_prefix):
-        """Return the references of local images whose repository starts
-        with ``repository_prefix``, in one engine call.
+        """Return references of local images under ``repository_prefix``.
+
+        One engine call, whatever the number of images.
         """
 
     @abc.abstractmethod
@@ -182,8 +183,10 @@ class ContainerEngine(abc.ABC):
 
     @abc.abstractmethod
     def stat(self, ref, path):
-        """Return :class:`PathInfo` for ``path`` in a created container's
-        filesystem, or None when there is nothing at that path.
+        """Return :class:`PathInfo` of ``path`` in a container's filesystem.
+
+        None when there is nothing at that path. Works on created containers
+        that never ran.
         """
 
     @abc.abstractmethod
@@ -192,8 +195,9 @@ class ContainerEngine(abc.ABC):
 
     @abc.abstractmethod
     def list(self, labels):
-        """Return :class:`ContainerInfo` of every container (running or not)
-        carrying all ``labels`` (a dict), in one engine call.
+        """Return :class:`ContainerInfo` of containers with all ``labels``.
+
+        Running or not, in one engine call; ``labels`` is a dict.
         """
 
     @abc.abstractmethod
@@ -202,7 +206,7 @@ class ContainerEngine(abc.ABC):
 
     @abc.abstractmethod
     def events(self, labels):
-        """Return an :class:`EventStream` of container events for ``labels``."""
+        """Stream the events of containers carrying all ``labels``."""
 
 
 class EventStream(abc.ABC):

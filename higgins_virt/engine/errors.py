@@ -38,7 +38,7 @@ class InvalidContainer(EngineError):
 
 
 class CommandFailed(EngineError):
-    """The container's command could not be started (missing, not executable)."""
+    """The container's command is missing or not executable."""
 
     message = 'The container command could not be started.'
 

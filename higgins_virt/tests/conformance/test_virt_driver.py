@@ -2,8 +2,9 @@
 
 ``_VirtDriverTestCase`` boots its instances from the GlanceFixture image named
 ``fakeimage123456``; for each test that record is made a container image and
-the busybox test image is given that name on the engine. Tests of operations Higgins does not implement pass when the
-driver raises NotImplementedError; the support matrix lists them.
+the busybox test image is given that name on the engine. Tests of operations
+Higgins does not implement pass when the driver raises NotImplementedError;
+the support matrix lists them.
 """
 from docker import errors as docker_errors
 from nova import test

@@ -2,7 +2,7 @@
 
 The base class starts Nova's API, conductor, scheduler, placement and one
 compute service (under a host name unique to the test, so its containers can
-be told apart on a shared engine) with ``compute_driver=higgins.HigginsDriver``.
+be told apart on a shared engine), loading ``higgins.HigginsDriver``.
 It registers the busybox test image in Glance as an engine reference, swaps
 Nova's Glance fixture for one that moves image data the way Glance does, and
 creates a container flavor that requires the Higgins trait.
@@ -99,7 +99,8 @@ class HigginsTestCase(integrated_helpers._IntegratedTestBase):
         # they use.
         self._engine_images = []
         self.addCleanup(self._remove_engine_images)
-        self.useFixture(engine_fixtures.EngineCleanupFixture(self.compute_host))
+        self.useFixture(
+            engine_fixtures.EngineCleanupFixture(self.compute_host))
         self.image_id = self.register_image(engine_fixtures.TEST_IMAGE,
                                             TEST_IMAGE_ID)
         self.flavor_id = self._create_flavor(

@@ -1,4 +1,4 @@
-"""Container images from Glance, snapshots back to Glance, cache housekeeping."""
+"""Container images from Glance, snapshots back to Glance, image cache."""
 import time
 
 from nova import context as nova_context
@@ -18,8 +18,9 @@ class ArchiveTestCase(base.HigginsTestCase):
         self.archive, self.archive_image_id = self._make_archive()
 
     def _make_archive(self):
-        """A ``docker save`` archive of an image the engine does not hold:
-        the test image plus a /marker file. Returns (bytes, image id).
+        """Return (archive bytes, image id) of an image the engine lacks.
+
+        The image is the test image plus a /marker file.
         """
         container = self.engine.containers.run(
             engine_fixtures.TEST_IMAGE,

@@ -32,8 +32,9 @@ class ServerLifecycleTest(base.HigginsTestCase):
         self.assertTrue(host_config['Init'])
         self.assertFalse(host_config['Privileged'])
         self.assertEqual(['ALL'], host_config['CapDrop'])
-        self.assertEqual(['NET_BIND_SERVICE'],
-                         [c.replace('CAP_', '') for c in host_config['CapAdd']])
+        self.assertEqual(
+            ['NET_BIND_SERVICE'],
+            [c.replace('CAP_', '') for c in host_config['CapAdd']])
         self.assertEqual(['no-new-privileges'], host_config['SecurityOpt'])
         self.assertEqual('none', host_config['NetworkMode'])
         self.assertFalse(host_config['Binds'])

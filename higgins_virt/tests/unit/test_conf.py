@@ -1,4 +1,4 @@
-"""The options are listed for the generator and the shipped sample is current."""
+"""Options are listed for the generator; the shipped sample is current."""
 import os
 import subprocess
 import sys

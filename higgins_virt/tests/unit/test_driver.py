@@ -12,9 +12,9 @@ from nova import test
 from nova.virt import event as virtevent
 
 from higgins_virt import driver as higgins_driver
-from higgins_virt import images
 from higgins_virt.engine import base
 from higgins_virt.engine import errors
+from higgins_virt import images
 from higgins_virt.tests.unit import fakes
 
 

@@ -90,8 +90,8 @@ class SnapshotTest(ImageManagerTestCase):
                       expected_state=task_states.IMAGE_PENDING_UPLOAD)],
             update_task_state.call_args_list)
         self.assertEqual([b'abcd'], uploaded)
-        self.assertEqual('docker',
-                         self.glance.update.call_args[0][2]['container_format'])
+        metadata = self.glance.update.call_args[0][2]
+        self.assertEqual('docker', metadata['container_format'])
         self.engine.tag_image.assert_called_once_with(
             'sha256:new', images.cache_reference(IMAGE_ID))
 

@@ -1,4 +1,4 @@
-"""Shim that lets Nova load Higgins as ``compute_driver = higgins.HigginsDriver``.
+"""Shim so Nova loads Higgins as ``compute_driver = higgins.HigginsDriver``.
 
 Nova imports ``'nova.virt.' + CONF.compute_driver``; the real code lives in
 ``higgins_virt``. This package must stay a one-line re-export.
