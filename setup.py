@@ -1,4 +1,4 @@
-"""Packaging for Higgins: a Nova virt driver for containers and its REST facade."""
+"""Packaging for Higgins: a Nova virt driver for containers, and its facade."""
 import setuptools
 
 setuptools.setup(
