@@ -93,13 +93,10 @@ class HigginsDriver(driver.ComputeDriver):
             info = self._engine.info()
         except engine_errors.EngineError as exc:
             raise exception.HypervisorUnavailable(host=host) from exc
-        LOG.info('Higgins uses %(driver)s engine %(version)s at %(url)s',
-                 {'driver': 'Docker', 'version': info.version,
+        LOG.info('Higgins uses engine %(version)s (storage driver '
+                 '%(storage)s) at %(url)s',
+                 {'version': info.version, 'storage': info.storage_driver,
                   'url': CONF.higgins.engine_url})
-        if CONF.higgins.enforce_disk_quota and info.storage_driver not in (
-                'overlay2', 'devicemapper', 'btrfs', 'zfs', 'windowsfilter'):
-            LOG.warning('enforce_disk_quota is set but storage driver %s '
-                        'cannot limit container size', info.storage_driver)
         self._listener = events.EventListener(
             self._engine, container_spec.host_labels(self._host),
             on_event=self._handle_engine_event,

@@ -235,18 +235,22 @@ class ImageManager:
             # A tar archive ends before any trailing bytes; they still count
             # for the hash.
             pipe.drain()
-        except (image_archive.InvalidArchive, engine_errors.InvalidImage,
-                IOError) as exc:
+        except Exception as exc:
             pipe.abort()
+            # A failed download surfaces inside the engine upload, often as
+            # a broken connection to the engine: the download is the cause.
             if failure:
                 LOG.error('Download of Glance image %s failed: %s',
                           image_id, failure[0])
                 raise _unacceptable(image_id, _(
                     'its data could not be read from the image service'))
-            LOG.warning('Glance image %s is not a usable image archive: %s',
-                        image_id, exc)
-            raise _unacceptable(image_id, _(
-                'its data is not a single-image docker save archive'))
+            if isinstance(exc, (image_archive.InvalidArchive,
+                                engine_errors.InvalidImage)):
+                LOG.warning('Glance image %s is not a usable image archive: '
+                            '%s', image_id, exc)
+                raise _unacceptable(image_id, _(
+                    'its data is not a single-image docker save archive'))
+            raise
         finally:
             pipe.abort()
             downloader.join(timeout=30)

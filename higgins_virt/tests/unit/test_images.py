@@ -123,3 +123,43 @@ class CleanCacheTest(ImageManagerTestCase):
         self.engine.remove_image.side_effect = errors.ImageInUse()
         self.manager._mark_used('a', time.monotonic() - 100)
         self.assertEqual([], self.manager.clean_cache(set(), 10))
+
+
+class ImportTest(ImageManagerTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.engine.inspect_image.side_effect = [
+            errors.ImageNotFound(),
+            base.ImageInfo(id='sha256:1', environment={})]
+        self.glance.get.return_value = {'size': 10, 'name': 'app',
+                                        'properties': {}}
+
+        def load(chunks):
+            # As docker-py does: a body that fails to stream is reported as
+            # a broken connection to the engine.
+            try:
+                for _ in chunks:
+                    pass
+            except Exception:
+                raise errors.EngineUnavailable()
+            return 'sha256:1'
+        self.engine.load_image.side_effect = load
+
+    def test_download_failure_is_reported_as_such(self):
+        def download(context, image_id, data):
+            data.write(b'x' * 100)
+            raise exception.ImageNotAuthorized(image_id=image_id)
+        self.glance.download.side_effect = download
+        exc = self.assertRaises(exception.ImageUnacceptable,
+                                self.manager.prepare, None, self._meta())
+        self.assertIn('could not be read from the image service', str(exc))
+        self.engine.tag_image.assert_not_called()
+
+    def test_engine_down_during_load_stays_an_engine_error(self):
+        self.glance.download.side_effect = (
+            lambda context, image_id, data: data.write(b'x' * 100))
+        self.engine.load_image.side_effect = errors.EngineUnavailable()
+        self.assertRaises(errors.EngineUnavailable, self.manager.prepare,
+                          None, self._meta())
+        self.engine.tag_image.assert_not_called()
