@@ -12,7 +12,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "Debian packages"
 need=()
-for pkg in docker.io busybox-static python3-venv python3-dev gcc; do
+for pkg in docker.io busybox-static python3-venv python3-dev gcc shellcheck; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -38,7 +38,7 @@ docker version --format 'engine {{.Server.Version}}'
 step "Python environment ($venv)"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 stamp=$venv/.higgins-installed
-want=$(cat setup.py | sha256sum | cut -d' ' -f1)
+want=$(sha256sum < setup.py | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     "$venv/bin/pip" install -q --upgrade pip
     "$venv/bin/pip" install -q -e ".[test,api]"

@@ -1,0 +1,138 @@
+# shellcheck shell=bash
+# Shared by the all-in-one scripts: paths, timed steps, background services.
+#
+# Every service Higgins' all-in-one starts runs in the background with its
+# own log file and pid file under $AIO_HOME; `down` stops exactly those.
+
+# These variables are used by the scripts that source this file.
+# shellcheck disable=SC2034
+AIO_HOME=${AIO_HOME:-/opt/higgins-aio}
+AIO_VENV=$AIO_HOME/venv
+AIO_ETC=$AIO_HOME/etc
+AIO_LOG=$AIO_HOME/log
+AIO_RUN=$AIO_HOME/run
+AIO_DATA=$AIO_HOME/data
+AIO_HOST=${AIO_HOST:-127.0.0.1}
+# Passwords of this throw-away, loopback-only cloud; kept in one file so
+# re-runs agree with the databases they created.
+AIO_SECRETS=$AIO_HOME/secrets.env
+
+STEP_STARTED=0
+STEP_LOG=
+
+step() {
+    STEP_STARTED=$(date +%s%N)
+    STEP_LOG=${2:-}
+    printf '%-58s' "$1"
+}
+
+step_done() {
+    local ms=$(( ($(date +%s%N) - STEP_STARTED) / 1000000 ))
+    printf ' ok  %3d.%01d s\n' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+fail() {
+    printf '\nFAILED: %s\n' "$*" >&2
+    [ -n "$STEP_LOG" ] && printf 'Read the log: %s\n' "$STEP_LOG" >&2
+    exit 1
+}
+
+# run LOG COMMAND...: run a command, its output to LOG; fail the step if it
+# fails.
+run() {
+    local log=$1
+    shift
+    STEP_LOG=$log
+    "$@" >>"$log" 2>&1 || fail "$* (exit $?)"
+}
+
+# settings_digest COMMAND...: what a service runs with: its command line and
+# every configuration file of the all-in-one.
+settings_digest() {
+    {
+        printf '%s\n' "$@"
+        find "$AIO_ETC" "$AIO_HOME/wsgi" -type f -print0 2>/dev/null |
+            sort -z | xargs -0 -r cat
+    } | sha256sum | cut -d' ' -f1
+}
+
+# start_service NAME COMMAND...: start in the background, with a pid file
+# and a log file of its own. A running service is left alone unless its
+# settings changed since it started; then it is restarted.
+start_service() {
+    local name=$1
+    shift
+    local pidfile=$AIO_RUN/$name.pid digest
+    digest=$(settings_digest "$@")
+    if service_running "$name"; then
+        [ "$(cat "$AIO_RUN/$name.settings" 2>/dev/null)" = "$digest" ] && return 0
+        stop_service "$name"
+    fi
+    mkdir -p "$AIO_RUN" "$AIO_LOG"
+    setsid "$@" >>"$AIO_LOG/$name.log" 2>&1 < /dev/null &
+    echo $! >"$pidfile"
+    echo "$digest" >"$AIO_RUN/$name.settings"
+}
+
+# start_wsgi_service NAME PORT MODULE [VAR=VALUE...]: serve MODULE's
+# `application` with gunicorn on PORT, with VARs in its environment.
+start_wsgi_service() {
+    local name=$1 port=$2 module=$3
+    shift 3
+    # Keep idle connections longer than clients' polling interval: a
+    # connection closed just as a client reuses it fails the request.
+    start_service "$name" env "$@" "$AIO_VENV/bin/gunicorn" \
+        --bind "$AIO_HOST:$port" --workers 1 --threads 8 --keep-alive 75 \
+        --timeout 300 --pythonpath "$AIO_HOME/wsgi" "$module:application"
+}
+
+# stop_service NAME: stop the process group started under NAME.
+stop_service() {
+    local pidfile=$AIO_RUN/$1.pid
+    [ -f "$pidfile" ] || return 0
+    local pid
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile" "$AIO_RUN/$1.settings"
+}
+
+service_running() {
+    local pidfile=$AIO_RUN/$1.pid
+    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+# wait_for WHAT SECONDS COMMAND...: retry COMMAND until it succeeds.
+wait_for() {
+    local what=$1 seconds=$2
+    shift 2
+    local deadline=$(( $(date +%s) + seconds ))
+    until "$@" >/dev/null 2>&1; do
+        [ "$(date +%s)" -lt "$deadline" ] || fail "$what did not come up in ${seconds} s"
+        sleep 0.5
+    done
+}
+
+http_up() {
+    curl -s -o /dev/null "$1"
+}
+
+admin_env() {
+    # shellcheck disable=SC1091
+    . "$AIO_HOME/admin-openrc"
+}
+
+demo_env() {
+    # shellcheck disable=SC1091
+    . "$AIO_HOME/demo-openrc"
+}
+
+openstack_cli() {
+    "$AIO_VENV/bin/openstack" "$@"
+}
