@@ -25,6 +25,10 @@ setuptools.setup(
         # The driver runs inside nova-compute; Nova itself is installed by
         # the operator (or by the test extras below).
         'nova': ['nova>=34.0.0,<35', 'SQLAlchemy<2.1'],
+        # The facade needs no Nova code: it talks to Nova's REST API.
+        'api': ['keystoneauth1', 'keystonemiddleware', 'jsonschema',
+                'oslo.config', 'oslo.log', 'oslo.policy', 'oslo.utils',
+                'WebOb'],
         'test': [
             'nova>=34.0.0,<35',
             'SQLAlchemy<2.1',
@@ -36,11 +40,21 @@ setuptools.setup(
             'stestr',
             'fixtures',
             'hacking>=7.0',
+            'python-zunclient',
+            'openapi-spec-validator',
+            'PyYAML',
         ],
     },
     entry_points={
         'oslo.config.opts': [
             'higgins_virt = higgins_virt.conf:list_opts',
+            'higgins_api = higgins_api.conf:list_opts',
+        ],
+        'oslo.policy.policies': [
+            'higgins_api = higgins_api.policy:list_rules',
+        ],
+        'console_scripts': [
+            'higgins-api = higgins_api.cmd:main',
         ],
     },
     classifiers=[

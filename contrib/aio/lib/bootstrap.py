@@ -6,8 +6,11 @@ exists is left alone, so `higgins-aio up` can run it every time.
 usage: bootstrap.py accounts SERVICE_PASSWORD DEMO_PASSWORD
        bootstrap.py image BUSYBOX_ARCHIVE      (needs Glance)
        bootstrap.py flavors                     (needs Nova's API)
+       bootstrap.py facade-demo FACADE_URL      (as the demo user)
+       bootstrap.py facade-show FACADE_URL
 """
 import sys
+import time
 
 import openstack
 
@@ -101,6 +104,48 @@ def ensure_image(conn, archive):
         hypervisor_type='docker', wait=True)
 
 
+FACADE_DEMO = 'aio-facade-demo'
+FACADE_HEADERS = {'OpenStack-API-Version': 'container 1.40'}
+
+
+def facade(conn, method, url, **kwargs):
+    return conn.session.request(url, method, headers=FACADE_HEADERS,
+                                raise_exc=False, **kwargs)
+
+
+def facade_demo(conn, url):
+    """Runs a container through the facade unless it exists; waits for it."""
+    found = facade(conn, 'GET', '%s/v1/containers/%s' % (url, FACADE_DEMO))
+    if found.status_code == 404:
+        created = facade(conn, 'POST', url + '/v1/containers?run=true', json={
+            'name': FACADE_DEMO, 'image': IMAGE_NAME, 'memory': '128M',
+            'command': ['sh', '-c', 'echo Hello through the Higgins facade; '
+                        'sleep 1000000']})
+        if created.status_code != 202:
+            sys.exit('facade refused the container: %s' % created.text)
+    deadline = time.monotonic() + 120
+    while True:
+        status = facade(conn, 'GET', '%s/v1/containers/%s'
+                        % (url, FACADE_DEMO)).json()['status']
+        if status == 'Running':
+            return
+        if status == 'Error' or time.monotonic() > deadline:
+            sys.exit('%s is %s' % (FACADE_DEMO, status))
+        time.sleep(0.5)
+
+
+def facade_show(conn, url):
+    container = facade(conn, 'GET', '%s/v1/containers/%s'
+                       % (url, FACADE_DEMO)).json()
+    print('%s (%s): %s' % (FACADE_DEMO, container['uuid'],
+                           container['status']))
+    logs = facade(conn, 'GET', '%s/v1/containers/%s/logs'
+                  % (url, FACADE_DEMO)).json()
+    print('logs:')
+    for line in logs.splitlines():
+        print('  ' + line)
+
+
 def main():
     phase, args = sys.argv[1], sys.argv[2:]
     conn = openstack.connect()
@@ -112,6 +157,10 @@ def main():
         ensure_image(conn, args[0])
     elif phase == 'flavors':
         ensure_flavors(conn)
+    elif phase == 'facade-demo':
+        facade_demo(conn, args[0])
+    elif phase == 'facade-show':
+        facade_show(conn, args[0])
     else:
         sys.exit(__doc__)
 

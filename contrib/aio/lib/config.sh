@@ -8,6 +8,7 @@
 KEYSTONE_URL=http://$AIO_HOST:5000/v3
 GLANCE_URL=http://$AIO_HOST:9292
 PLACEMENT_URL=http://$AIO_HOST:8778
+FACADE_URL=http://$AIO_HOST:9517
 NEUTRON_URL=http://$AIO_HOST:9696
 NOVA_URL=http://$AIO_HOST:8774/v2.1
 
@@ -147,6 +148,22 @@ type_drivers = flat
 tenant_network_types =
 mechanism_drivers =
 extension_drivers = port_security
+EOT
+}
+
+# write_facade_conf: the Higgins facade behind Keystone; it calls Nova with
+# each caller's own token, found in the catalog.
+write_facade_conf() {
+    mkdir -p "$AIO_ETC/higgins"
+    cat >"$AIO_ETC/higgins/higgins-api.conf" <<EOT
+[DEFAULT]
+log_file = $AIO_LOG/higgins-api.log
+[api]
+auth_strategy = keystone
+[nova]
+region_name = RegionOne
+interface = public
+$(authtoken_section higgins)
 EOT
 }
 

@@ -21,9 +21,11 @@ class ConfigDocTest(unittest.TestCase):
                                  'run: tools/gen-config-doc.py')
 
     def test_every_option_is_documented(self):
-        from higgins_virt import conf
+        from higgins_api import conf as api_conf
+        from higgins_virt import conf as virt_conf
         with open(os.path.join(TOP, 'docs', 'configuration.md')) as doc:
             text = doc.read()
-        for _group, opts in conf.list_opts():
-            for opt in opts:
-                self.assertIn('### `%s`' % opt.name, text)
+        for module in (virt_conf, api_conf):
+            for _group, opts in module.list_opts():
+                for opt in opts:
+                    self.assertIn('### `%s`' % opt.name, text)

@@ -1,0 +1,194 @@
+"""The facade's WSGI application: a declarative route table, microversion
+negotiation, the caller's identity, and JSON in and out."""
+import dataclasses
+import json
+import re
+
+from oslo_log import log as logging
+import webob
+import webob.dec
+
+from higgins_api import containers
+from higgins_api import errors
+from higgins_api import nova
+
+LOG = logging.getLogger(__name__)
+
+MIN_VERSION = (1, 1)
+# python-zunclient 5.x asks for up to 1.40.
+MAX_VERSION = (1, 40)
+VERSION_HEADER = 'OpenStack-API-Version'
+SERVICE_TYPE = 'container'
+
+_IDENT = r'(?P<ident>[^/]+)'
+ROUTES = [
+    # method, path, handler
+    ('GET', r'/v1/containers', containers.list_),
+    ('POST', r'/v1/containers', containers.create),
+    ('GET', r'/v1/containers/%s' % _IDENT, containers.show),
+    ('PATCH', r'/v1/containers/%s' % _IDENT, containers.patch),
+    ('DELETE', r'/v1/containers/%s' % _IDENT, containers.delete),
+    ('POST', r'/v1/containers/%s/start' % _IDENT, containers.start),
+    ('POST', r'/v1/containers/%s/stop' % _IDENT, containers.stop),
+    ('POST', r'/v1/containers/%s/reboot' % _IDENT, containers.reboot),
+    ('POST', r'/v1/containers/%s/pause' % _IDENT, containers.pause),
+    ('POST', r'/v1/containers/%s/unpause' % _IDENT, containers.unpause),
+    ('POST', r'/v1/containers/%s/kill' % _IDENT, containers.kill),
+    ('GET', r'/v1/containers/%s/logs' % _IDENT, containers.logs),
+    ('POST', r'/v1/containers/%s/commit' % _IDENT, containers.commit),
+    ('POST', r'/v1/containers/%s/rename' % _IDENT, containers.rename),
+] + [
+    (method, r'/v1/containers/%s/%s' % (_IDENT, verb),
+     containers.not_implemented(verb))
+    for method, verb in (
+        ('POST', 'execute'), ('POST', 'execute_resize'), ('GET', 'attach'),
+        ('POST', 'resize'), ('GET', 'top'), ('GET', 'stats'),
+        ('GET', 'get_archive'), ('POST', 'put_archive'),
+        ('POST', 'network_attach'), ('POST', 'network_detach'),
+        ('GET', 'network_list'), ('POST', 'rebuild'))
+]
+_COMPILED = [(method, re.compile('^%s/?$' % path), handler)
+             for method, path, handler in ROUTES]
+
+
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    user_id: str
+    project_id: str
+    roles: tuple
+
+
+class Request(webob.Request):
+    """A request with the caller, their Nova and the configuration."""
+    conf = None
+    caller = None
+    nova = None
+
+    def json_body_or_empty(self):
+        if not self.body:
+            return {}
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            raise errors.BadRequest('the request body is not valid JSON')
+
+
+def _version_string(version):
+    return '%d.%d' % version
+
+
+def versions_document(host_url):
+    return {'versions': [{
+        'id': 'v1', 'status': 'CURRENT',
+        'min_version': _version_string(MIN_VERSION),
+        'max_version': _version_string(MAX_VERSION),
+        'links': [{'href': '%s/v1/' % host_url, 'rel': 'self'}],
+    }]}
+
+
+def requested_version(req):
+    header = req.headers.get(VERSION_HEADER, '')
+    text = header.partition(SERVICE_TYPE)[2].strip() if header.strip(
+        ).startswith(SERVICE_TYPE) else ''
+    if not text:
+        return MIN_VERSION
+    if text == 'latest':
+        return MAX_VERSION
+    match = re.match(r'^(\d+)\.(\d+)$', text)
+    if not match:
+        raise errors.BadRequest('%s: %r is not a version like 1.2'
+                                % (VERSION_HEADER, text))
+    version = (int(match.group(1)), int(match.group(2)))
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise errors.NotAcceptable(
+            'version %s is not supported: use %s to %s' % (
+                text, _version_string(MIN_VERSION),
+                _version_string(MAX_VERSION)))
+    return version
+
+
+class Application:
+    def __init__(self, conf):
+        self.conf = conf
+
+    def _caller(self, req):
+        environ = req.environ
+        if self.conf.api.auth_strategy == 'keystone':
+            # keystonemiddleware has validated the token and set these.
+            if environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
+                raise errors.Unauthorized('a valid token is required')
+            auth = environ.get('keystone.token_auth')
+            headers = {}
+        else:
+            auth = None
+            headers = None
+        user = req.headers.get('X-User-Id')
+        project = req.headers.get('X-Project-Id')
+        roles = tuple(r.strip() for r in req.headers.get(
+            'X-Roles', '').split(',') if r.strip())
+        if not (user and project):
+            raise errors.Unauthorized('the caller is not identified')
+        if headers is None:
+            # Development mode: Nova trusts the same identity headers.
+            headers = {'X-Auth-User': user, 'X-User-Id': user,
+                       'X-Auth-Project-Id': project, 'X-Project-Id': project,
+                       'X-Roles': ','.join(roles)}
+        caller = Caller(user, project, roles)
+        return caller, nova.Nova(self.conf, auth=auth,
+                                 identity_headers=headers)
+
+    def _route(self, req):
+        path = req.path_info
+        if path in ('', '/'):
+            return 200, versions_document(req.host_url)
+        if path.rstrip('/') == '/v1':
+            document = versions_document(req.host_url)['versions'][0]
+            return 200, {'version': document}
+        allowed = False
+        for method, pattern, handler in _COMPILED:
+            match = pattern.match(path)
+            if not match:
+                continue
+            allowed = True
+            if method == req.method:
+                req.caller, req.nova = self._caller(req)
+                return handler(req, **match.groupdict())
+        if allowed:
+            raise errors.MethodNotAllowed('%s is not allowed on %s'
+                                          % (req.method, path))
+        raise errors.NotFound('no resource at %s' % path)
+
+    @webob.dec.wsgify(RequestClass=Request)
+    def __call__(self, req):
+        req.conf = self.conf
+        request_id = req.environ.get('openstack.request_id')
+        try:
+            version = requested_version(req)
+            result = self._route(req)
+        except errors.APIError as exc:
+            LOG.info('%s %s: %s %s', req.method, req.path, exc.status,
+                     exc.detail)
+            return exc.response(request_id)
+        except Exception:
+            LOG.exception('Unexpected error on %s %s', req.method, req.path)
+            return errors.APIError().response(request_id)
+        status, body = result[0], result[1]
+        headers = result[2] if len(result) > 2 else {}
+        response = webob.Response(status=status, headers=headers)
+        response.headers[VERSION_HEADER] = '%s %s' % (
+            SERVICE_TYPE, _version_string(version))
+        response.headers['Vary'] = VERSION_HEADER
+        if body is not None:
+            response.content_type = 'application/json'
+            response.charset = 'utf-8'
+            response.body = json.dumps(body).encode()
+        return response
+
+
+def build(conf):
+    """The application with its middleware for ``conf``."""
+    application = Application(conf)
+    if conf.api.auth_strategy == 'keystone':
+        from keystonemiddleware import auth_token
+        application = auth_token.AuthProtocol(application, {})
+    return application

@@ -1,0 +1,46 @@
+"""Configuration options of the Higgins facade (``higgins-api``)."""
+from oslo_config import cfg
+
+api_group = cfg.OptGroup('api', title='Higgins facade API')
+nova_group = cfg.OptGroup('nova', title='How the facade reaches Nova')
+
+API_OPTS = [
+    cfg.HostAddressOpt('host', default='0.0.0.0',
+                       help='Address the development server listens on '
+                            '(production servers load higgins_api.wsgi).'),
+    cfg.PortOpt('port', default=9517,
+                help='Port the development server listens on.'),
+    cfg.StrOpt('auth_strategy', default='keystone',
+               choices=['keystone', 'noauth'],
+               help='"keystone" validates tokens with keystonemiddleware '
+                    '(options in [keystone_authtoken]) and calls Nova with '
+                    'the caller\'s own token. "noauth" trusts the X-User-Id, '
+                    'X-Project-Id and X-Roles headers: only for development '
+                    'and tests, never on a network others can reach.'),
+    cfg.IntOpt('max_limit', default=1000, min=1,
+               help='Most containers one list request returns.'),
+]
+
+NOVA_OPTS = [
+    cfg.StrOpt('region_name',
+               help='Region of the compute endpoint in the catalog.'),
+    cfg.StrOpt('interface', default='public',
+               choices=['public', 'internal', 'admin'],
+               help='Catalog interface of the compute endpoint.'),
+    cfg.URIOpt('endpoint_override',
+               help='Compute endpoint to use instead of the catalog\'s '
+                    '(required with auth_strategy = noauth).'),
+    cfg.IntOpt('timeout', default=60, min=1,
+               help='Seconds to wait for one Nova API call.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(api_group)
+    conf.register_opts(API_OPTS, group=api_group)
+    conf.register_group(nova_group)
+    conf.register_opts(NOVA_OPTS, group=nova_group)
+
+
+def list_opts():
+    return [(api_group, API_OPTS), (nova_group, NOVA_OPTS)]

@@ -1,0 +1,137 @@
+"""Nova's compute API as the facade uses it, with the caller's identity.
+
+Requests go through keystoneauth with the caller's own credentials (the
+auth plugin keystonemiddleware built from their token), never a service
+account. Nova's and keystoneauth's errors become facade errors here and
+nowhere else.
+"""
+from urllib import parse
+
+from keystoneauth1 import adapter
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import session as ks_session
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from higgins_api import errors
+
+LOG = logging.getLogger(__name__)
+
+# 2.47: flavor details embedded in servers; 2.61: flavor extra specs;
+# 2.45: createImage returns the image id.
+MICROVERSION = '2.79'
+# Nova's image proxy (name lookups) stops at 2.35.
+IMAGE_PROXY_MICROVERSION = '2.35'
+
+_STATUS_ERRORS = {
+    400: errors.BadRequest,
+    401: errors.Unauthorized,
+    403: errors.Forbidden,
+    404: errors.NotFound,
+    409: errors.Conflict,
+    413: errors.Forbidden,  # over quota
+}
+
+
+class Nova:
+    def __init__(self, conf, auth=None, identity_headers=None):
+        headers = dict(identity_headers or {})
+        self._api = adapter.Adapter(
+            ks_session.Session(auth=auth, timeout=conf.nova.timeout),
+            service_type='compute', interface=conf.nova.interface,
+            region_name=conf.nova.region_name,
+            endpoint_override=conf.nova.endpoint_override,
+            default_microversion=MICROVERSION,
+            additional_headers=headers)
+
+    def _call(self, method, url, body=None, microversion=None,
+              not_found=None):
+        try:
+            response = self._api.request(
+                url, method, json=body, raise_exc=False,
+                microversion=microversion or MICROVERSION)
+        except ks_exc.EndpointNotFound:
+            raise errors.UpstreamError('no compute endpoint in the catalog')
+        except ks_exc.ConnectionError:
+            LOG.warning('Compute API unreachable for %s %s', method, url)
+            raise errors.UpstreamError('the compute service is unreachable')
+        if response.status_code < 400:
+            return response.json() if response.content else None
+        error = _STATUS_ERRORS.get(response.status_code)
+        if error is None:
+            LOG.warning('Compute API answered %s to %s %s',
+                        response.status_code, method, url)
+            raise errors.UpstreamError('the compute service failed')
+        if error is errors.NotFound and not_found:
+            raise errors.NotFound(not_found)
+        raise error(_nova_message(response))
+
+    # Servers.
+    def servers(self, all_projects=False, name=None, limit=None,
+                marker=None):
+        query = {}
+        if all_projects:
+            query['all_tenants'] = 1
+        if name:
+            query['name'] = name
+        if limit:
+            query['limit'] = limit
+        if marker:
+            query['marker'] = marker
+        return self._call('GET', '/servers/detail' + _query(query))['servers']
+
+    def server(self, server_id):
+        return self._call('GET', '/servers/%s' % server_id,
+                          not_found='container %s not found' % server_id
+                          )['server']
+
+    def create_server(self, body):
+        return self._call('POST', '/servers', body)['server']
+
+    def update_server(self, server_id, fields):
+        return self._call('PUT', '/servers/%s' % server_id,
+                          {'server': fields})['server']
+
+    def delete_server(self, server_id):
+        self._call('DELETE', '/servers/%s' % server_id)
+
+    def action(self, server_id, action, args=None):
+        return self._call('POST', '/servers/%s/action' % server_id,
+                          {action: args})
+
+    # Flavors and images.
+    def flavors(self):
+        return self._call('GET', '/flavors/detail')['flavors']
+
+    def image(self, name_or_id):
+        """The image with this id, or the one image with this name."""
+        if uuidutils.is_uuid_like(name_or_id):
+            try:
+                return self._call('GET', '/images/%s' % name_or_id,
+                                  microversion=IMAGE_PROXY_MICROVERSION
+                                  )['image']
+            except errors.NotFound:
+                pass
+        listed = self._call('GET', '/images/detail' + _query(
+            {'name': name_or_id}), microversion=IMAGE_PROXY_MICROVERSION)
+        matches = [i for i in listed['images'] if i.get('name') == name_or_id]
+        if not matches:
+            raise errors.BadRequest('image: %s not found' % name_or_id)
+        if len(matches) > 1:
+            raise errors.BadRequest(
+                'image: several images are named %s; use its id' % name_or_id)
+        return matches[0]
+
+
+def _query(params):
+    return '?' + parse.urlencode(params) if params else ''
+
+
+def _nova_message(response):
+    """Nova's own error message: written for API users, safe to relay."""
+    try:
+        body = response.json()
+        (detail,) = body.values()
+        return str(detail.get('message'))[:500]
+    except (ValueError, AttributeError, TypeError):
+        return 'the compute service refused the request'

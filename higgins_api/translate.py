@@ -1,0 +1,164 @@
+"""The one place that maps between Zun-style containers and Nova servers.
+
+Container fields become a Nova server request (flavor, image, metadata of
+the driver's contract in docs/container-metadata.md); Nova servers become
+container views with Zun's status names.
+"""
+import re
+
+from higgins_common import spec
+
+from higgins_api import errors
+
+CONTAINER_TRAIT = 'CUSTOM_HIGGINS_CONTAINER'
+TRAIT_SPEC = 'trait:%s' % CONTAINER_TRAIT
+
+# Zun's status names for Nova's server status.
+_STATUS = {
+    'BUILD': 'Creating',
+    'ACTIVE': 'Running',
+    'SHUTOFF': 'Stopped',
+    'PAUSED': 'Paused',
+    # Higgins suspends by freezing the container: it is paused, not stopped.
+    'SUSPENDED': 'Paused',
+    'REBOOT': 'Restarting',
+    'HARD_REBOOT': 'Restarting',
+    'REBUILD': 'Rebuilding',
+    'ERROR': 'Error',
+    'DELETED': 'Deleted',
+    'SOFT_DELETED': 'Deleted',
+}
+
+# Fields of Zun's create request that Higgins cannot honour yet: accepted
+# when empty (python-zunclient sends some of them by default), else refused.
+UNSUPPORTED_CREATE_FIELDS = (
+    'auto_remove', 'image_pull_policy', 'hints', 'nets', 'mounts', 'runtime',
+    'hostname', 'disk', 'registry', 'host', 'entrypoint', 'healthcheck',
+    'auto_heal', 'security_groups', 'exposed_ports', 'restart_policy',
+    'interactive', 'tty', 'privileged', 'cpu_policy',
+)
+
+_MEMORY = re.compile(r'^\s*(\d+)\s*([mMgG]?)[bB]?\s*$')
+
+
+def status_of(server):
+    if server.get('OS-EXT-STS:task_state') == 'deleting':
+        return 'Deleting'
+    return _STATUS.get(server.get('status'), 'Unknown')
+
+
+def memory_mib(value):
+    """Memory in MiB from Zun's forms: 512, "512", "512M", "1G"."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        mib = value
+    else:
+        match = _MEMORY.match(str(value))
+        if not match:
+            raise errors.BadRequest(
+                'memory: %r is not a size like 512, "512M" or "1G"' % value)
+        unit = match.group(2).lower()
+        mib = int(match.group(1)) * (1024 if unit == 'g' else 1)
+    if mib <= 0:
+        raise errors.BadRequest('memory: must be greater than 0')
+    return mib
+
+
+def is_container_flavor(flavor):
+    return (flavor.get('extra_specs') or {}).get(TRAIT_SPEC) == 'required'
+
+
+def pick_flavor(flavors, cpu=None, memory=None):
+    """The smallest container flavor with at least ``cpu`` and ``memory``."""
+    fitting = [f for f in flavors if is_container_flavor(f) and
+               f['vcpus'] >= (cpu or 0) and f['ram'] >= (memory or 0)]
+    if not fitting:
+        raise errors.BadRequest(
+            'cpu/memory: no container flavor has %s vCPUs and %s MiB'
+            % (cpu or 'any', memory or 'any'))
+    return min(fitting, key=lambda f: (f['ram'], f['vcpus'], f['disk'],
+                                       f['name']))
+
+
+def refuse_unsupported(body):
+    for field in UNSUPPORTED_CREATE_FIELDS:
+        if body.get(field) not in (None, False, '', [], {}):
+            raise errors.BadRequest(
+                '%s: not supported by Higgins (containers run through Nova; '
+                'see docs/api-reference.md)' % field)
+
+
+def server_metadata(body):
+    """Server metadata for the container's command, workdir, env, labels."""
+    try:
+        return spec.to_metadata(
+            command=body.get('command') or None,
+            workdir=body.get('workdir'),
+            environment=body.get('environment'),
+            labels=body.get('labels'))
+    except spec.InvalidSpec as exc:
+        field = _FIELD_OF_KEY.get(exc.field) or _field_of_prefix(exc.field)
+        raise errors.BadRequest('%s: %s' % (field, exc.reason))
+
+
+_FIELD_OF_KEY = {spec.COMMAND_KEY: 'command', spec.WORKDIR_KEY: 'workdir'}
+
+
+def _field_of_prefix(key):
+    if key.startswith(spec.ENV_PREFIX):
+        return 'environment.%s' % key[len(spec.ENV_PREFIX):]
+    if key.startswith(spec.LABEL_PREFIX):
+        return 'labels.%s' % key[len(spec.LABEL_PREFIX):]
+    return key
+
+
+def server_request(name, image_id, flavor_id, metadata):
+    server = {'name': name, 'imageRef': image_id, 'flavorRef': flavor_id,
+              # No Neutron ports for containers yet.
+              'networks': 'none'}
+    if metadata:
+        server['metadata'] = metadata
+    return {'server': server}
+
+
+def container_view(server, base_url):
+    """A Nova server (microversion >= 2.47) as a Zun container."""
+    try:
+        overrides = spec.parse_metadata(server.get('metadata'))
+    except spec.InvalidSpec:
+        overrides = spec.ContainerOverrides()
+    flavor = server.get('flavor') or {}
+    image = server.get('image') or {}
+    status = status_of(server)
+    fault = server.get('fault') or {}
+    uuid = server['id']
+    return {
+        'uuid': uuid,
+        'name': server.get('name'),
+        'image': image.get('id') if isinstance(image, dict) else None,
+        'image_driver': 'glance',
+        'status': status,
+        'status_reason': fault.get('message') if status == 'Error' else None,
+        'task_state': server.get('OS-EXT-STS:task_state'),
+        'cpu': flavor.get('vcpus'),
+        'memory': ('%sM' % flavor['ram']) if 'ram' in flavor else None,
+        'disk': flavor.get('disk'),
+        'command': list(overrides.command) if overrides.command else None,
+        'workdir': overrides.workdir,
+        'environment': dict(overrides.environment),
+        'labels': dict(overrides.labels),
+        'host': server.get('OS-EXT-SRV-ATTR:host'),
+        'project_id': server.get('tenant_id'),
+        'user_id': server.get('user_id'),
+        'created_at': server.get('created'),
+        'updated_at': server.get('updated'),
+        'addresses': {},
+        'ports': [],
+        'restart_policy': {},
+        'auto_remove': False,
+        'interactive': False,
+        'tty': False,
+        'links': [{'href': '%s/v1/containers/%s' % (base_url, uuid),
+                   'rel': 'self'}],
+    }
