@@ -63,6 +63,7 @@ class Request(webob.Request):
     conf = None
     caller = None
     nova = None
+    flavors = None
 
     def json_body_or_empty(self):
         if not self.body:
@@ -110,6 +111,7 @@ def requested_version(req):
 class Application:
     def __init__(self, conf):
         self.conf = conf
+        self.flavors = containers.FlavorCache()
 
     def _caller(self, req):
         environ = req.environ
@@ -161,6 +163,7 @@ class Application:
     @webob.dec.wsgify(RequestClass=Request)
     def __call__(self, req):
         req.conf = self.conf
+        req.flavors = self.flavors
         request_id = req.environ.get('openstack.request_id')
         try:
             version = requested_version(req)

@@ -19,6 +19,10 @@ API_OPTS = [
                     'and tests, never on a network others can reach.'),
     cfg.IntOpt('max_limit', default=1000, min=1,
                help='Most containers one list request returns.'),
+    cfg.IntOpt('flavor_cache_seconds', default=60, min=0,
+               help='How long the flavor list a project sees is reused to '
+                    'pick the flavor of new containers. Flavors rarely '
+                    'change; 0 asks Nova on every create.'),
 ]
 
 NOVA_OPTS = [

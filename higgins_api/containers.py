@@ -1,6 +1,8 @@
 """Handlers of /v1/containers: each verb checks the container's state,
 then asks Nova to do the work (translate.py owns the field mapping)."""
 import re
+import threading
+import time
 
 from oslo_log import log as logging
 from oslo_utils import strutils
@@ -54,6 +56,26 @@ def find_server(req, ident):
     return matches[0]
 
 
+class FlavorCache:
+    """The flavors each project sees, reused for a short while."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_project = {}
+
+    def get(self, req, fresh=False):
+        ttl = req.conf.api.flavor_cache_seconds
+        now = time.monotonic()
+        with self._lock:
+            cached = self._by_project.get(req.caller.project_id)
+        if cached and now - cached[0] < ttl and not fresh:
+            return cached[1]
+        flavors = req.nova.flavors()
+        with self._lock:
+            self._by_project[req.caller.project_id] = (now, flavors)
+        return flavors
+
+
 def _view(req, server):
     return translate.container_view(server, req.host_url)
 
@@ -68,21 +90,35 @@ def create(req):
             'run: Higgins starts a container when it creates it; '
             'create with run=true')
     metadata = translate.server_metadata(body)
-    image = req.nova.image(body['image'])
-    flavor = translate.pick_flavor(
-        req.nova.flavors(), cpu=body.get('cpu'),
-        memory=translate.memory_mib(body.get('memory')))
+    image_id = req.nova.image_id(body['image'])
+    memory = translate.memory_mib(body.get('memory'))
     name = body.get('name') or 'higgins-%s' % uuidutils.generate_uuid()[:8]
-    server_body = translate.server_request(name, image['id'], flavor['id'],
-                                           metadata)
-    if body.get('availability_zone'):
-        server_body['server']['availability_zone'] = body['availability_zone']
-    created = req.nova.create_server(server_body)
+    for fresh in (False, True):
+        flavor = translate.pick_flavor(req.flavors.get(req, fresh=fresh),
+                                       cpu=body.get('cpu'), memory=memory)
+        server_body = translate.server_request(name, image_id, flavor['id'],
+                                               metadata)
+        if body.get('availability_zone'):
+            server_body['server']['availability_zone'] = (
+                body['availability_zone'])
+        try:
+            created = req.nova.create_server(server_body)
+            break
+        except errors.BadRequest as exc:
+            missing = 'not be found' in exc.detail or 'not find' in exc.detail
+            if missing and exc.detail.startswith('Flavor') and not fresh:
+                continue  # deleted since it was cached: ask Nova again
+            if missing and 'image' in exc.detail.lower():
+                raise errors.BadRequest('image: %s not found' % body['image'])
+            raise
     LOG.info('Container %s requested as server %s with flavor %s',
              name, created['id'], flavor['name'])
-    server = req.nova.server(created['id'])
+    # What Nova was just asked for is what the container is: no need to
+    # read it back.
+    view = _view(req, translate.requested_server(
+        created['id'], server_body['server'], flavor, req.caller))
     location = '%s/v1/containers/%s' % (req.host_url, created['id'])
-    return 202, _view(req, server), {'Location': location}
+    return 202, view, {'Location': location}
 
 
 def list_(req):

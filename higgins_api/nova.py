@@ -103,15 +103,17 @@ class Nova:
     def flavors(self):
         return self._call('GET', '/flavors/detail')['flavors']
 
-    def image(self, name_or_id):
-        """The image with this id, or the one image with this name."""
+    def image_id(self, name_or_id):
+        """The id of the image with this id, or of the one with this name.
+
+        An id is passed on as it is: Nova checks it when it creates the
+        server (a 400 naming the image if it does not exist).
+        """
         if uuidutils.is_uuid_like(name_or_id):
-            try:
-                return self._call('GET', '/images/%s' % name_or_id,
-                                  microversion=IMAGE_PROXY_MICROVERSION
-                                  )['image']
-            except errors.NotFound:
-                pass
+            return name_or_id
+        return self.image_named(name_or_id)['id']
+
+    def image_named(self, name_or_id):
         listed = self._call('GET', '/images/detail' + _query(
             {'name': name_or_id}), microversion=IMAGE_PROXY_MICROVERSION)
         matches = [i for i in listed['images'] if i.get('name') == name_or_id]

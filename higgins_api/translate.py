@@ -122,6 +122,17 @@ def server_request(name, image_id, flavor_id, metadata):
     return {'server': server}
 
 
+def requested_server(server_id, request, flavor, caller):
+    """The server Nova accepted, as Nova will show it while it builds."""
+    return {'id': server_id, 'name': request['name'], 'status': 'BUILD',
+            'OS-EXT-STS:task_state': 'scheduling',
+            'image': {'id': request['imageRef']},
+            'flavor': {'vcpus': flavor['vcpus'], 'ram': flavor['ram'],
+                       'disk': flavor['disk']},
+            'metadata': request.get('metadata', {}),
+            'tenant_id': caller.project_id, 'user_id': caller.user_id}
+
+
 def container_view(server, base_url):
     """A Nova server (microversion >= 2.47) as a Zun container."""
     try:

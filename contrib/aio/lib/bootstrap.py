@@ -52,12 +52,12 @@ def ensure_service_catalog(conn):
 
 def ensure_user(conn, name, password, project, role):
     user = conn.identity.find_user(name, domain_id='default')
+    # The password of an existing user is left alone: secrets.env keeps it
+    # stable, and changing it would revoke the tokens services hold.
     if user is None:
         user = conn.identity.create_user(
             name=name, password=password, domain_id='default',
             default_project_id=project.id)
-    else:
-        conn.identity.update_user(user, password=password)
     conn.identity.assign_project_role_to_user(project, user, role)
 
 
@@ -93,6 +93,15 @@ def ensure_flavors(conn):
                                                 ram=ram, disk=disk)
         conn.compute.create_flavor_extra_specs(
             flavor, {'trait:%s' % CONTAINER_TRAIT: 'required'})
+
+
+def ensure_quotas(conn):
+    # Containers are small: room for many more than Nova's default of 10.
+    for project_name in ('demo', 'alt_demo'):
+        project = conn.identity.find_project(project_name,
+                                             domain_id='default')
+        conn.set_compute_quotas(project.id, instances=100, cores=200,
+                                ram=51200)
 
 
 def ensure_image(conn, archive):
@@ -157,6 +166,7 @@ def main():
         ensure_image(conn, args[0])
     elif phase == 'flavors':
         ensure_flavors(conn)
+        ensure_quotas(conn)
     elif phase == 'facade-demo':
         facade_demo(conn, args[0])
     elif phase == 'facade-show':

@@ -174,6 +174,8 @@ class ContainerErrorsTest(base.FacadeTestCase):
             ({'image': self.image_id, 'privileged': True}, 'privileged: '),
             ({'image': self.image_id, 'memory': '64G'}, 'cpu/memory: '),
             ({'image': 'no-such-image'}, 'image: no-such-image not found'),
+            ({'image': '0d4c6e1e-5a0e-4b8e-9d55-3f0f5fd0e6a1'},
+             'image: 0d4c6e1e-5a0e-4b8e-9d55-3f0f5fd0e6a1 not found'),
         ]
         for body, message in cases:
             response = self.call('POST', '/v1/containers?run=true', body)
