@@ -9,7 +9,31 @@
 
 function install_higgins {
     install_package docker.io busybox-static
-    setup_develop "$HIGGINS_DIR"
+    setup_develop "$HIGGINS_DIR" api
+    if is_service_enabled higgins-api; then
+        # `openstack appcontainer ...` comes with the Zun client.
+        pip_install python-zunclient
+    fi
+}
+
+# configure_higgins_api: the facade behind Keystone, calling Nova with each
+# caller's token; its service user validates tokens.
+function configure_higgins_api {
+    local conf=$HIGGINS_CONF_DIR/higgins-api.conf
+    sudo install -d -o "$STACK_USER" "$HIGGINS_CONF_DIR"
+    iniset "$conf" DEFAULT debug "$ENABLE_DEBUG_LOG_LEVEL"
+    iniset "$conf" api auth_strategy keystone
+    iniset "$conf" api port "$HIGGINS_API_PORT"
+    iniset "$conf" nova region_name "$REGION_NAME"
+    iniset "$conf" nova interface public
+    configure_keystone_authtoken_middleware "$conf" higgins
+}
+
+function register_higgins_api {
+    create_service_user higgins
+    get_or_create_service higgins container "Higgins containers"
+    get_or_create_endpoint container "$REGION_NAME" \
+        "$SERVICE_PROTOCOL://$SERVICE_HOST:$HIGGINS_API_PORT/v1"
 }
 
 function start_higgins_engine {
@@ -80,6 +104,22 @@ if is_service_enabled higgins-compute; then
 
     if [[ "$1" == "unstack" ]]; then
         cleanup_higgins
+    fi
+fi
+
+if is_service_enabled higgins-api; then
+    if [[ "$1" == "stack" && "$2" == "post-config" ]]; then
+        echo_summary "Configuring the Higgins facade"
+        configure_higgins_api
+        register_higgins_api
+    elif [[ "$1" == "stack" && "$2" == "extra" ]]; then
+        echo_summary "Starting the Higgins facade"
+        run_process higgins-api \
+            "$(which higgins-api) --config-file $HIGGINS_CONF_DIR/higgins-api.conf"
+    fi
+
+    if [[ "$1" == "unstack" ]]; then
+        stop_process higgins-api
     fi
 
     if [[ "$1" == "clean" ]]; then
