@@ -18,7 +18,6 @@ LOG = logging.getLogger(__name__)
 # Signals Nova can deliver: it can only stop a server, which sends SIGTERM
 # and, after the host's grace period, SIGKILL.
 KILL_SIGNALS = {'SIGKILL', 'KILL', '9', 'SIGTERM', 'TERM', '15'}
-DEFAULT_LOG_LINES = 100
 
 NOT_IMPLEMENTED = {
     'execute': 'Nova has no way to run a process in a server',
@@ -126,8 +125,8 @@ def list_(req):
         req.params.get('all_projects', 'false'))
     policy.authorize('container:get_all_all_projects' if all_projects
                      else 'container:get_all', req.caller)
-    limit = min(int(req.params.get('limit') or req.conf.api.max_limit),
-                req.conf.api.max_limit)
+    limit = min(_check_int('limit', req.params.get('limit')) or
+                req.conf.api.max_limit, req.conf.api.max_limit)
     servers = req.nova.servers(all_projects=all_projects, limit=limit,
                                marker=req.params.get('marker'))
     return 200, {'containers': [_view(req, s) for s in servers]}
@@ -149,7 +148,9 @@ def patch(req, ident):
 def rename(req, ident):
     policy.authorize('container:update', req.caller)
     name = req.params.get('name')
-    schemas.validate(schemas.PATCH, {'name': name} if name else {})
+    if not name:
+        raise errors.BadRequest('name: is required')
+    schemas.validate(schemas.PATCH, {'name': name})
     server = find_server(req, ident)
     return 200, _view(req, req.nova.update_server(server['id'],
                                                   {'name': name}))

@@ -185,6 +185,11 @@ class ContainerErrorsTest(base.FacadeTestCase):
         self.assertEqual([], self.admin_api.get_servers(
             search_opts={'all_tenants': 1}))
         self.assertEqual([], self.host_containers())
+        for path in ('/v1/containers?limit=many',
+                     '/v1/containers/x/logs?tail=-1'):
+            response = self.call('GET', path)
+            self.assertEqual(400, response.status_int, response.text)
+        self.call('POST', '/v1/containers/x/rename', expect=400)
 
     def test_unsupported_verbs_are_501(self):
         uuid = self.run_container()['uuid']
