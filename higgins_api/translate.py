@@ -6,12 +6,12 @@ container views with Zun's status names.
 """
 import re
 
-from higgins_common import spec
+from higgins_common import contract
+from higgins_common import metadata
 
 from higgins_api import errors
 
-CONTAINER_TRAIT = 'CUSTOM_HIGGINS_CONTAINER'
-TRAIT_SPEC = 'trait:%s' % CONTAINER_TRAIT
+TRAIT_SPEC = contract.CONTAINER_TRAIT_SPEC
 
 # Zun's status names for Nova's server status.
 _STATUS = {
@@ -92,33 +92,34 @@ def refuse_unsupported(body):
 def server_metadata(body):
     """Server metadata for the container's command, workdir, env, labels."""
     try:
-        return spec.to_metadata(
+        return metadata.to_metadata(
             command=body.get('command') or None,
             workdir=body.get('workdir'),
             environment=body.get('environment'),
             labels=body.get('labels'))
-    except spec.InvalidSpec as exc:
+    except metadata.InvalidMetadata as exc:
         field = _FIELD_OF_KEY.get(exc.field) or _field_of_prefix(exc.field)
         raise errors.BadRequest('%s: %s' % (field, exc.reason))
 
 
-_FIELD_OF_KEY = {spec.COMMAND_KEY: 'command', spec.WORKDIR_KEY: 'workdir'}
+_FIELD_OF_KEY = {metadata.COMMAND_KEY: 'command',
+                 metadata.WORKDIR_KEY: 'workdir'}
 
 
 def _field_of_prefix(key):
-    if key.startswith(spec.ENV_PREFIX):
-        return 'environment.%s' % key[len(spec.ENV_PREFIX):]
-    if key.startswith(spec.LABEL_PREFIX):
-        return 'labels.%s' % key[len(spec.LABEL_PREFIX):]
+    if key.startswith(metadata.ENV_PREFIX):
+        return 'environment.%s' % key[len(metadata.ENV_PREFIX):]
+    if key.startswith(metadata.LABEL_PREFIX):
+        return 'labels.%s' % key[len(metadata.LABEL_PREFIX):]
     return key
 
 
-def server_request(name, image_id, flavor_id, metadata):
+def server_request(name, image_id, flavor_id, metadata_items):
     server = {'name': name, 'imageRef': image_id, 'flavorRef': flavor_id,
               # No Neutron ports for containers yet.
               'networks': 'none'}
-    if metadata:
-        server['metadata'] = metadata
+    if metadata_items:
+        server['metadata'] = metadata_items
     return {'server': server}
 
 
@@ -136,9 +137,9 @@ def requested_server(server_id, request, flavor, caller):
 def container_view(server, base_url):
     """A Nova server (microversion >= 2.47) as a Zun container."""
     try:
-        overrides = spec.parse_metadata(server.get('metadata'))
-    except spec.InvalidSpec:
-        overrides = spec.ContainerOverrides()
+        overrides = metadata.parse_metadata(server.get('metadata'))
+    except metadata.InvalidMetadata:
+        overrides = metadata.ContainerOverrides()
     flavor = server.get('flavor') or {}
     image = server.get('image') or {}
     status = status_of(server)

@@ -8,15 +8,16 @@ import posixpath
 
 from oslo_log import log as logging
 
-from higgins_common import spec as metadata_contract
+from higgins_common import contract
+from higgins_common import metadata
 from higgins_virt.engine import base
 
 LOG = logging.getLogger(__name__)
 
-LABEL_MANAGED = 'higgins.managed'
-LABEL_HOST = 'higgins.host'
-LABEL_INSTANCE_UUID = 'higgins.instance_uuid'
-LABEL_INSTANCE_NAME = 'higgins.instance_name'
+LABEL_MANAGED = contract.LABEL_MANAGED
+LABEL_HOST = contract.LABEL_HOST
+LABEL_INSTANCE_UUID = contract.LABEL_INSTANCE_UUID
+LABEL_INSTANCE_NAME = contract.LABEL_INSTANCE_NAME
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -28,7 +29,7 @@ DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 
 def container_name(instance):
-    return 'higgins-%s' % instance.uuid
+    return contract.container_name(instance.uuid)
 
 
 def host_labels(host):
@@ -40,10 +41,10 @@ def build(instance, image, host, host_cpus, conf):
     """Return the ContainerSpec for ``instance`` booting engine ``image``.
 
     ``conf`` is the ``[higgins]`` option group. Raises
-    ``higgins_common.spec.InvalidSpec`` for unusable server metadata.
+    ``higgins_common.metadata.InvalidMetadata`` for unusable server metadata.
     """
     flavor = instance.flavor
-    overrides = metadata_contract.parse_metadata(instance.metadata)
+    overrides = metadata.parse_metadata(instance.metadata)
 
     vcpus = flavor.vcpus
     if host_cpus and vcpus > host_cpus:

@@ -22,7 +22,7 @@ from nova.virt import hardware
 import os_resource_classes as orc
 from oslo_log import log as logging
 
-from higgins_common import spec as metadata_contract
+from higgins_common import metadata
 from higgins_virt import conf as higgins_conf
 from higgins_virt import container_spec
 from higgins_virt.engine import base as engine_base
@@ -240,7 +240,7 @@ class HigginsDriver(driver.ComputeDriver):
             spec = container_spec.build(
                 instance, image, self._host, self._engine_info().cpus,
                 CONF.higgins)
-        except metadata_contract.InvalidSpec as exc:
+        except metadata.InvalidMetadata as exc:
             raise exception.InvalidInput(reason=str(exc))
         if network_info:
             LOG.warning('Neutron ports are not wired into containers yet; '

@@ -12,9 +12,9 @@ import os_resource_classes as orc
 from oslo_serialization import jsonutils
 from oslo_utils import versionutils
 
-#: The trait container flavors require, so that containers land only on
-#: Higgins hosts and VMs never do.
-CONTAINER_TRAIT = 'CUSTOM_HIGGINS_CONTAINER'
+from higgins_common import contract
+
+CONTAINER_TRAIT = contract.CONTAINER_TRAIT
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB

@@ -2,7 +2,7 @@
 from nova import conf
 from nova import test
 
-from higgins_common import spec as metadata_contract
+from higgins_common import metadata
 from higgins_virt import container_spec
 from higgins_virt.engine import base
 from higgins_virt.tests.unit import fakes
@@ -64,7 +64,7 @@ class BuildTest(test.NoDBTestCase):
         self.assertEqual({'A': '1'}, spec.environment)
 
     def test_invalid_metadata(self):
-        self.assertRaises(metadata_contract.InvalidSpec, self._build,
+        self.assertRaises(metadata.InvalidMetadata, self._build,
                           metadata={'higgins:workdir': '/proc/self'})
 
     def test_hostname_is_trimmed_to_the_engine_limit(self):

@@ -1,4 +1,4 @@
-"""The container-spec contract: server metadata keys that shape a container.
+"""Server metadata keys that shape a container, and their parser.
 
 A Nova server carries free-form metadata (string keys and values of at most
 255 characters each). Higgins reads a few reserved keys from it to override
@@ -39,7 +39,7 @@ _LABEL_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._/-]*$')
 RESERVED_LABEL_PREFIXES = ('higgins.',)
 
 
-class InvalidSpec(ValueError):
+class InvalidMetadata(ValueError):
     """A metadata key or value that cannot become part of a container.
 
     ``field`` names the offending key; the message is safe to show users.
@@ -68,30 +68,30 @@ def parse_command(value):
         try:
             argv = json.loads(text)
         except ValueError:
-            raise InvalidSpec(COMMAND_KEY, 'is not a valid JSON array')
+            raise InvalidMetadata(COMMAND_KEY, 'is not a valid JSON array')
         if not all(isinstance(arg, str) for arg in argv):
-            raise InvalidSpec(COMMAND_KEY, 'must be an array of strings')
+            raise InvalidMetadata(COMMAND_KEY, 'must be an array of strings')
     else:
         try:
             argv = shlex.split(text)
         except ValueError:
-            raise InvalidSpec(COMMAND_KEY, 'has unbalanced quotes')
+            raise InvalidMetadata(COMMAND_KEY, 'has unbalanced quotes')
     if not argv or not argv[0]:
-        raise InvalidSpec(COMMAND_KEY, 'is empty')
+        raise InvalidMetadata(COMMAND_KEY, 'is empty')
     return tuple(argv)
 
 
 def validate_workdir(value):
     """Return ``value`` if it is a safe absolute directory, else raise."""
     if not value.startswith('/'):
-        raise InvalidSpec(WORKDIR_KEY, 'must be an absolute path')
+        raise InvalidMetadata(WORKDIR_KEY, 'must be an absolute path')
     parts = [p for p in value.split('/') if p]
     if '..' in parts:
-        raise InvalidSpec(WORKDIR_KEY, 'must not contain ".."')
+        raise InvalidMetadata(WORKDIR_KEY, 'must not contain ".."')
     # A working directory under /proc can leak host file descriptors into
     # the container (CVE-2024-21626): never allow it.
     if parts and parts[0] == 'proc':
-        raise InvalidSpec(WORKDIR_KEY, 'must not be under /proc')
+        raise InvalidMetadata(WORKDIR_KEY, 'must not be under /proc')
     return value
 
 
@@ -114,17 +114,17 @@ def parse_metadata(metadata):
         elif key.startswith(ENV_PREFIX):
             name = key[len(ENV_PREFIX):]
             if not _ENV_NAME.match(name):
-                raise InvalidSpec(key, 'is not a valid environment name')
+                raise InvalidMetadata(key, 'is not a valid environment name')
             environment[name] = value
         elif key.startswith(LABEL_PREFIX):
             name = key[len(LABEL_PREFIX):]
             if not _LABEL_KEY.match(name):
-                raise InvalidSpec(key, 'is not a valid label key')
+                raise InvalidMetadata(key, 'is not a valid label key')
             if name.startswith(RESERVED_LABEL_PREFIXES):
-                raise InvalidSpec(key, 'uses a reserved label prefix')
+                raise InvalidMetadata(key, 'uses a reserved label prefix')
             labels[name] = value
         else:
-            raise InvalidSpec(key, 'is not a known Higgins metadata key')
+            raise InvalidMetadata(key, 'is not a known Higgins metadata key')
     return ContainerOverrides(command=command, workdir=workdir,
                               environment=environment, labels=labels)
 
@@ -132,7 +132,7 @@ def parse_metadata(metadata):
 def to_metadata(command=None, workdir=None, environment=None, labels=None):
     """Build server metadata for the given overrides (the facade's side).
 
-    Raises InvalidSpec when a key or value would not fit Nova's limits or
+    Raises InvalidMetadata when a key or value would not fit Nova's limits or
     would not parse back to the same overrides.
     """
     metadata = {}
@@ -150,10 +150,10 @@ def to_metadata(command=None, workdir=None, environment=None, labels=None):
         metadata[LABEL_PREFIX + name] = str(value)
     for key, value in metadata.items():
         if len(key) > MAX_METADATA_LENGTH:
-            raise InvalidSpec(key, 'is longer than %d characters'
-                              % MAX_METADATA_LENGTH)
+            raise InvalidMetadata(key, 'is longer than %d characters'
+                                  % MAX_METADATA_LENGTH)
         if len(value) > MAX_METADATA_LENGTH:
-            raise InvalidSpec(key, 'value is longer than %d characters'
-                              % MAX_METADATA_LENGTH)
+            raise InvalidMetadata(key, 'value is longer than %d characters'
+                                  % MAX_METADATA_LENGTH)
     parse_metadata(metadata)
     return metadata
