@@ -2,10 +2,11 @@
 
 A thin translation layer. Each Nova instance is one container named
 ``higgins-<instance uuid>``, labelled with the instance and the compute host.
-How an instance becomes a container lives in ``container_spec``, engine states
-map to power states in ``states``, host resources come from ``resources`` and
-engine events are followed by ``events``. Only engine errors cross in here,
-and each leaves as a Nova exception with a message Higgins wrote.
+How an instance becomes a container lives in ``container_builder``, engine
+states map to power states in ``states``, host resources come from
+``resources`` and engine events are followed by ``events``. Only engine
+errors cross in here, and each leaves as a Nova exception with a message
+Higgins wrote.
 """
 import contextlib
 import re
@@ -24,7 +25,7 @@ from oslo_log import log as logging
 
 from higgins_common import metadata
 from higgins_virt import conf as higgins_conf
-from higgins_virt import container_spec
+from higgins_virt import container_builder
 from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
@@ -98,7 +99,7 @@ class HigginsDriver(driver.ComputeDriver):
                  {'version': info.version, 'storage': info.storage_driver,
                   'url': CONF.higgins.engine_url})
         self._listener = events.EventListener(
-            self._engine, container_spec.host_labels(self._host),
+            self._engine, container_builder.host_labels(self._host),
             on_event=self._handle_engine_event,
             on_resync=self._resync_from_engine,
             reconnect_interval=CONF.higgins.event_reconnect_interval)
@@ -161,18 +162,19 @@ class HigginsDriver(driver.ComputeDriver):
         """
         started = time.monotonic()
         with self._translated():
-            found = self._engine.list(container_spec.host_labels(self._host))
+            found = self._engine.list(
+                container_builder.host_labels(self._host))
         self._states.replace(
-            {c.labels.get(container_spec.LABEL_INSTANCE_UUID): c.state
+            {c.labels.get(container_builder.LABEL_INSTANCE_UUID): c.state
              for c in found}, started)
         return found
 
     def list_instances(self):
-        return [c.labels.get(container_spec.LABEL_INSTANCE_NAME)
+        return [c.labels.get(container_builder.LABEL_INSTANCE_NAME)
                 for c in self._list_containers()]
 
     def list_instance_uuids(self):
-        return [c.labels.get(container_spec.LABEL_INSTANCE_UUID)
+        return [c.labels.get(container_builder.LABEL_INSTANCE_UUID)
                 for c in self._list_containers()]
 
     def get_num_instances(self):
@@ -210,8 +212,8 @@ class HigginsDriver(driver.ComputeDriver):
     def _inspect(self, instance):
         with self._translated(instance):
             info = self._engine.inspect(
-                container_spec.container_name(instance))
-        if info.labels.get(container_spec.LABEL_HOST) != self._host:
+                container_builder.container_name(instance))
+        if info.labels.get(container_builder.LABEL_HOST) != self._host:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         self._states.set(instance.uuid, info.state)
         return info
@@ -237,7 +239,7 @@ class HigginsDriver(driver.ComputeDriver):
         except engine_errors.EngineError as exc:
             raise exception.InstanceDeployFailure(reason=str(exc)) from exc
         try:
-            spec = container_spec.build(
+            spec = container_builder.build(
                 instance, image, self._host, self._engine_info().cpus,
                 CONF.higgins)
         except metadata.InvalidMetadata as exc:
@@ -280,7 +282,7 @@ class HigginsDriver(driver.ComputeDriver):
         missing, so the engine would not say so: look in the created
         container's filesystem first.
         """
-        candidates = container_spec.command_candidates(spec, image_info)
+        candidates = container_builder.command_candidates(spec, image_info)
         for path in candidates:
             found = self._engine.stat(spec.name, path)
             if found and not found.is_dir and (found.executable or
@@ -314,7 +316,7 @@ class HigginsDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
-        name = container_spec.container_name(instance)
+        name = container_builder.container_name(instance)
         try:
             self._engine.remove(name)
         except engine_errors.EngineError as exc:
@@ -338,7 +340,7 @@ class HigginsDriver(driver.ComputeDriver):
         Engine errors are translated, and the cached state the action made
         stale is dropped.
         """
-        name = container_spec.container_name(instance)
+        name = container_builder.container_name(instance)
         state = self._inspect(instance).state
         try:
             with self._translated(instance):
@@ -418,7 +420,7 @@ class HigginsDriver(driver.ComputeDriver):
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
         with self._translated(instance):
             self._images.snapshot(context,
-                                  container_spec.container_name(instance),
+                                  container_builder.container_name(instance),
                                   image_id, update_task_state)
         LOG.info('Snapshot uploaded to Glance image %s', image_id,
                  instance=instance)
@@ -442,7 +444,7 @@ class HigginsDriver(driver.ComputeDriver):
         self._inspect(instance)
         with self._translated(instance):
             output = self._engine.logs(
-                container_spec.container_name(instance),
+                container_builder.container_name(instance),
                 tail=CONF.higgins.console_log_lines)
         limit = CONF.higgins.console_log_max_bytes
         return output[-limit:].decode('utf-8', errors='replace')
@@ -450,7 +452,7 @@ class HigginsDriver(driver.ComputeDriver):
     # -- engine events ------------------------------------------------------
 
     def _handle_engine_event(self, event):
-        uuid = event.labels.get(container_spec.LABEL_INSTANCE_UUID)
+        uuid = event.labels.get(container_builder.LABEL_INSTANCE_UUID)
         if not uuid:
             return
         self._states.set(uuid, states.STATE_AFTER_EVENT[event.action])
@@ -459,7 +461,7 @@ class HigginsDriver(driver.ComputeDriver):
 
     def _resync_from_engine(self, containers):
         for container in containers:
-            uuid = container.labels.get(container_spec.LABEL_INSTANCE_UUID)
+            uuid = container.labels.get(container_builder.LABEL_INSTANCE_UUID)
             transition = _LIFECYCLE_FOR_STATE.get(container.state)
             if uuid and transition is not None:
                 self._states.set(uuid, container.state)

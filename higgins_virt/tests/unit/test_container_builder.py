@@ -1,9 +1,9 @@
-"""Flavor, metadata and configuration into a container specification."""
+"""Flavor, metadata and configuration into an engine ContainerSpec."""
 from nova import conf
 from nova import test
 
 from higgins_common import metadata
-from higgins_virt import container_spec
+from higgins_virt import container_builder
 from higgins_virt.engine import base
 from higgins_virt.tests.unit import fakes
 
@@ -19,8 +19,8 @@ class BuildTest(test.NoDBTestCase):
 
     def _build(self, host_cpus=8, **kwargs):
         instance = fakes.instance(**kwargs)
-        return container_spec.build(instance, 'busybox', 'node-1', host_cpus,
-                                    conf.CONF.higgins)
+        return container_builder.build(instance, 'busybox', 'node-1',
+                                       host_cpus, conf.CONF.higgins)
 
     def test_limits_and_hardening(self):
         spec = self._build(vcpus=2, memory_mb=256, swap=0)
@@ -46,8 +46,8 @@ class BuildTest(test.NoDBTestCase):
 
     def test_labels(self):
         instance = fakes.instance(metadata={'higgins:label:team': 'blue'})
-        spec = container_spec.build(instance, 'busybox', 'node-1', 2,
-                                    conf.CONF.higgins)
+        spec = container_builder.build(instance, 'busybox', 'node-1', 2,
+                                       conf.CONF.higgins)
         self.assertEqual({'team': 'blue', 'higgins.managed': '1',
                           'higgins.host': 'node-1',
                           'higgins.instance_uuid': instance.uuid,
@@ -84,23 +84,25 @@ class CommandCandidatesTest(test.NoDBTestCase):
 
     def test_no_override_or_an_entrypoint_means_nothing_to_check(self):
         image = base.ImageInfo(id='i', environment={})
-        self.assertEqual([], container_spec.command_candidates(
+        self.assertEqual([], container_builder.command_candidates(
             self._spec(None), image))
-        self.assertEqual([], container_spec.command_candidates(
+        self.assertEqual([], container_builder.command_candidates(
             self._spec(('x',)),
             base.ImageInfo(id='i', environment={}, entrypoint=('/init',))))
 
     def test_search_path_order(self):
         image = base.ImageInfo(id='i', environment={'PATH': '/opt/bin:/bin'})
         self.assertEqual(['/opt/bin/app', '/bin/app'],
-                         container_spec.command_candidates(
+                         container_builder.command_candidates(
                              self._spec(('app',)), image))
-        self.assertEqual(['/u/app'], container_spec.command_candidates(
+        self.assertEqual(['/u/app'], container_builder.command_candidates(
             self._spec(('app',), environment={'PATH': '/u'}), image))
-        self.assertEqual(['/srv/bin/app'], container_spec.command_candidates(
-            self._spec(('bin/app',), workdir='/srv'), image))
+        self.assertEqual(['/srv/bin/app'],
+                         container_builder.command_candidates(
+                             self._spec(('bin/app',), workdir='/srv'),
+                             image))
         self.assertEqual(
-            container_spec.DEFAULT_PATH.split(':')[0] + '/app',
-            container_spec.command_candidates(
+            container_builder.DEFAULT_PATH.split(':')[0] + '/app',
+            container_builder.command_candidates(
                 self._spec(('app',)),
                 base.ImageInfo(id='i', environment={}))[0])
