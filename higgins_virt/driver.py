@@ -161,7 +161,7 @@ class HigginsDriver(driver.ComputeDriver):
         The listing also refreshes the state cache, for free.
         """
         started = time.monotonic()
-        with self._translated():
+        with self._as_nova_errors():
             found = self._engine.list(
                 container_builder.host_labels(self._host))
         self._states.replace(
@@ -210,7 +210,7 @@ class HigginsDriver(driver.ComputeDriver):
         return state
 
     def _inspect(self, instance):
-        with self._translated(instance):
+        with self._as_nova_errors(instance):
             info = self._engine.inspect(
                 container_builder.container_name(instance))
         if info.labels.get(container_builder.LABEL_HOST) != self._host:
@@ -219,7 +219,7 @@ class HigginsDriver(driver.ComputeDriver):
         return info
 
     @contextlib.contextmanager
-    def _translated(self, instance=None):
+    def _as_nova_errors(self, instance=None):
         """Engine errors out as Nova exceptions with Higgins' messages."""
         try:
             yield
@@ -343,7 +343,7 @@ class HigginsDriver(driver.ComputeDriver):
         name = container_builder.container_name(instance)
         state = self._inspect(instance).state
         try:
-            with self._translated(instance):
+            with self._as_nova_errors(instance):
                 action(name, state)
         finally:
             self._states.forget(instance.uuid)
@@ -418,7 +418,7 @@ class HigginsDriver(driver.ComputeDriver):
             self._inspect(instance)
         except exception.InstanceNotFound:
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
-        with self._translated(instance):
+        with self._as_nova_errors(instance):
             self._images.snapshot(context,
                                   container_builder.container_name(instance),
                                   image_id, update_task_state)
@@ -426,14 +426,14 @@ class HigginsDriver(driver.ComputeDriver):
                  instance=instance)
 
     def cache_image(self, context, image_id):
-        with self._translated():
+        with self._as_nova_errors():
             return self._images.precache(context, image_id)
 
     def manage_image_cache(self, context, all_instances):
         if not CONF.image_cache.remove_unused_base_images:
             return
         in_use = {i.image_ref for i in all_instances if i.image_ref}
-        with self._translated():
+        with self._as_nova_errors():
             self._images.clean_cache(
                 in_use,
                 CONF.image_cache.remove_unused_original_minimum_age_seconds)
@@ -442,7 +442,7 @@ class HigginsDriver(driver.ComputeDriver):
 
     def get_console_output(self, context, instance):
         self._inspect(instance)
-        with self._translated(instance):
+        with self._as_nova_errors(instance):
             output = self._engine.logs(
                 container_builder.container_name(instance),
                 tail=CONF.higgins.console_log_lines)

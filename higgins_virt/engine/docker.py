@@ -49,7 +49,7 @@ _COMMAND_FAILURES = ('executable file not found', 'no such file or directory',
 
 
 @contextlib.contextmanager
-def _translated(action, ref=None):
+def _as_engine_errors(action, ref=None):
     """Turn docker-py and transport exceptions into engine errors."""
     try:
         yield
@@ -84,8 +84,8 @@ def _translated(action, ref=None):
         raise errors.EngineUnavailable()
 
 
-def _translated_iterator(action, ref, iterator):
-    with _translated(action, ref):
+def _iterate_as_engine_errors(action, ref, iterator):
+    with _as_engine_errors(action, ref):
         yield from iterator
 
 
@@ -124,7 +124,7 @@ class _DockerEventStream(base.EventStream):
         self._stream = stream
 
     def __iter__(self):
-        with _translated('events'):
+        with _as_engine_errors('events'):
             for event in self._stream:
                 action = (event.get('Action') or '').split(':')[0]
                 if action not in _REPORTED_ACTIONS:
@@ -156,7 +156,7 @@ class DockerEngine(base.ContainerEngine):
     def _client(self):
         client = getattr(self._local, 'client', None)
         if client is None:
-            with _translated('connect'):
+            with _as_engine_errors('connect'):
                 client = docker.APIClient(base_url=self._url,
                                           version=self._api_version(),
                                           timeout=self._timeout)
@@ -174,7 +174,7 @@ class DockerEngine(base.ContainerEngine):
             return self._version
 
     def info(self):
-        with _translated('info'):
+        with _as_engine_errors('info'):
             info = self._client().info()
         return base.EngineInfo(
             cpus=int(info.get('NCPU') or 0),
@@ -185,7 +185,7 @@ class DockerEngine(base.ContainerEngine):
             architecture=str(info.get('Architecture') or ''))
 
     def inspect_image(self, image):
-        with _translated('inspect image', image):
+        with _as_engine_errors('inspect image', image):
             doc = self._client().inspect_image(image)
         config = doc.get('Config') or {}
         env = config.get('Env') or []
@@ -197,7 +197,7 @@ class DockerEngine(base.ContainerEngine):
 
     def load_image(self, chunks):
         loaded = None
-        with _translated('load image'):
+        with _as_engine_errors('load image'):
             for message in self._client().load_image(chunks):
                 if 'error' in message or 'errorDetail' in message:
                     LOG.warning('Engine refused an image archive: %s',
@@ -216,7 +216,7 @@ class DockerEngine(base.ContainerEngine):
         client = self._client()
         deadline = time.monotonic() + timeout
         try:
-            with _translated('pull', reference):
+            with _as_engine_errors('pull', reference):
                 try:
                     # docker-py pulls without a read timeout; this one gives
                     # up when the registry goes quiet or time runs out.
@@ -245,12 +245,12 @@ class DockerEngine(base.ContainerEngine):
 
     def tag_image(self, image, reference):
         repository, tag = _split_reference(reference)
-        with _translated('tag', image):
+        with _as_engine_errors('tag', image):
             self._client().tag(image, repository, tag, force=True)
 
     def remove_image(self, reference):
         try:
-            with _translated('remove image', reference):
+            with _as_engine_errors('remove image', reference):
                 self._client().remove_image(reference)
         except (errors.ImageNotFound, errors.ContainerNotFound):
             pass
@@ -258,7 +258,7 @@ class DockerEngine(base.ContainerEngine):
             raise errors.ImageInUse()
 
     def list_images(self, repository_prefix):
-        with _translated('list images'):
+        with _as_engine_errors('list images'):
             found = self._client().images(
                 filters={'reference': repository_prefix + '*'})
         return sorted(tag for image in found
@@ -268,13 +268,13 @@ class DockerEngine(base.ContainerEngine):
     def commit(self, ref):
         # The engine pauses the container for the moment of the commit so
         # the image is consistent; it runs on afterwards.
-        with _translated('commit', ref):
+        with _as_engine_errors('commit', ref):
             return self._client().commit(ref, pause=True)['Id']
 
     def save_image(self, image):
-        with _translated('save', image):
+        with _as_engine_errors('save', image):
             stream = self._client().get_image(image, chunk_size=_CHUNK)
-        return _translated_iterator('save', image, stream)
+        return _iterate_as_engine_errors('save', image, stream)
 
     def create(self, spec):
         client = self._client()
@@ -292,7 +292,7 @@ class DockerEngine(base.ContainerEngine):
             storage_opt=({'size': str(spec.disk_bytes)}
                          if spec.disk_bytes else None),
         )
-        with _translated('create', spec.name):
+        with _as_engine_errors('create', spec.name):
             created = client.create_container(
                 image=spec.image,
                 command=list(spec.command) if spec.command else None,
@@ -305,29 +305,29 @@ class DockerEngine(base.ContainerEngine):
         return created['Id']
 
     def start(self, ref):
-        with _translated('start', ref):
+        with _as_engine_errors('start', ref):
             self._client().start(ref)
 
     def stop(self, ref, timeout):
         # The HTTP call lasts as long as the grace period: allow for it.
-        with _translated('stop', ref):
+        with _as_engine_errors('stop', ref):
             self._client().stop(ref, timeout=int(timeout))
 
     def restart(self, ref, timeout):
-        with _translated('restart', ref):
+        with _as_engine_errors('restart', ref):
             self._client().restart(ref, timeout=int(timeout))
 
     def pause(self, ref):
-        with _translated('pause', ref):
+        with _as_engine_errors('pause', ref):
             self._client().pause(ref)
 
     def unpause(self, ref):
-        with _translated('unpause', ref):
+        with _as_engine_errors('unpause', ref):
             self._client().unpause(ref)
 
     def remove(self, ref):
         try:
-            with _translated('remove', ref):
+            with _as_engine_errors('remove', ref):
                 self._client().remove_container(ref, v=True, force=True)
         except errors.ContainerNotFound:
             pass
@@ -338,7 +338,7 @@ class DockerEngine(base.ContainerEngine):
     def stat(self, ref, path):
         client = self._client()
         # HEAD on the archive endpoint stats a path without copying it.
-        with _translated('stat', ref):
+        with _as_engine_errors('stat', ref):
             response = client.head(client._url('/containers/{0}/archive', ref),
                                    params={'path': path},
                                    timeout=self._timeout)
@@ -352,17 +352,17 @@ class DockerEngine(base.ContainerEngine):
                              executable=bool(mode & 0o111))
 
     def inspect(self, ref):
-        with _translated('inspect', ref):
+        with _as_engine_errors('inspect', ref):
             return _container_info(self._client().inspect_container(ref))
 
     def list(self, labels):
         filters = {'label': ['%s=%s' % kv for kv in sorted(labels.items())]}
-        with _translated('list'):
+        with _as_engine_errors('list'):
             found = self._client().containers(all=True, filters=filters)
         return [_container_info(doc) for doc in found]
 
     def logs(self, ref, tail, timestamps=False):
-        with _translated('logs', ref):
+        with _as_engine_errors('logs', ref):
             return self._client().logs(ref, stdout=True, stderr=True,
                                        tail=tail, timestamps=timestamps)
 
@@ -371,7 +371,7 @@ class DockerEngine(base.ContainerEngine):
                    'label': ['%s=%s' % kv for kv in sorted(labels.items())]}
         # A dedicated client: the stream holds its connection for as long
         # as it is open, and closing it must not break another caller.
-        with _translated('events'):
+        with _as_engine_errors('events'):
             client = docker.APIClient(base_url=self._url,
                                       version=self._api_version(),
                                       timeout=self._timeout)

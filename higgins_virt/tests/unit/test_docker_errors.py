@@ -21,7 +21,7 @@ class TranslationTest(unittest.TestCase):
 
     def _translate(self, exc, action='create'):
         with self.assertRaises(errors.EngineError) as ctx:
-            with docker_engine._translated(action, 'c1'):
+            with docker_engine._as_engine_errors(action, 'c1'):
                 raise exc
         self.assertNotIn('s3cr3t', str(ctx.exception))
         self.assertNotIn('overlay2', str(ctx.exception))
