@@ -6,6 +6,7 @@ higgins_virt``. Placement-related settings (allocation ratios, reserved host
 resources) are Nova's own ``[DEFAULT]`` options and are not repeated here.
 """
 from oslo_config import cfg
+from oslo_utils import units
 
 GROUP = cfg.OptGroup(
     'higgins',
@@ -56,7 +57,7 @@ container_opts = [
                default=1000, min=1,
                help='Lines of container output returned as console log.'),
     cfg.IntOpt('console_log_max_bytes',
-               default=1024 * 1024, min=1024,
+               default=units.Mi, min=units.Ki,
                help='Upper bound in bytes of the console log returned.'),
     cfg.BoolOpt('enforce_disk_quota',
                 default=False,

@@ -7,6 +7,7 @@ and the labels that let one filtered engine call find this host's containers.
 import posixpath
 
 from oslo_log import log as logging
+from oslo_utils import units
 
 from higgins_common import contract
 from higgins_common import metadata
@@ -14,27 +15,17 @@ from higgins_virt.engine import base
 
 LOG = logging.getLogger(__name__)
 
-LABEL_MANAGED = contract.LABEL_MANAGED
-LABEL_HOST = contract.LABEL_HOST
-LABEL_INSTANCE_UUID = contract.LABEL_INSTANCE_UUID
-LABEL_INSTANCE_NAME = contract.LABEL_INSTANCE_NAME
-
-MIB = 1024 * 1024
-GIB = 1024 * MIB
-NANO = 10 ** 9
+# The engine's CPU quota counts billionths of a CPU.
+NANO_CPUS_PER_CPU = units.G
 # Docker and Linux limit a hostname to 63 characters.
 MAX_HOSTNAME = 63
 # The search path an engine uses when neither image nor user sets one.
 DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 
-def container_name(instance):
-    return contract.container_name(instance.uuid)
-
-
 def host_labels(host):
     """Labels shared by every container of one compute host."""
-    return {LABEL_MANAGED: '1', LABEL_HOST: host}
+    return {contract.LABEL_MANAGED: '1', contract.LABEL_HOST: host}
 
 
 def build(instance, image, host, host_cpus, conf):
@@ -54,28 +45,28 @@ def build(instance, image, host, host_cpus, conf):
                  'the CPU quota is capped at %(have)d',
                  {'want': vcpus, 'have': host_cpus}, instance=instance)
         vcpus = host_cpus
-    memory = flavor.memory_mb * MIB
+    memory = flavor.memory_mb * units.Mi
     # No swap beyond the flavor's own swap allowance.
-    memory_and_swap = memory + (flavor.swap or 0) * MIB
+    memory_and_swap = memory + (flavor.swap or 0) * units.Mi
     disk = None
     if conf.enforce_disk_quota and flavor.root_gb:
-        disk = flavor.root_gb * GIB
+        disk = flavor.root_gb * units.Gi
 
     labels = dict(overrides.labels)
     labels.update(host_labels(host))
-    labels[LABEL_INSTANCE_UUID] = instance.uuid
-    labels[LABEL_INSTANCE_NAME] = instance.name
+    labels[contract.LABEL_INSTANCE_UUID] = instance.uuid
+    labels[contract.LABEL_INSTANCE_NAME] = instance.name
 
     hostname = (instance.hostname or '')[:MAX_HOSTNAME].rstrip('-.') or None
     return base.ContainerSpec(
-        name=container_name(instance),
+        name=contract.container_name(instance.uuid),
         image=image,
         labels=labels,
         command=overrides.command,
         workdir=overrides.workdir,
         environment=overrides.environment,
         hostname=hostname,
-        nano_cpus=vcpus * NANO if vcpus else None,
+        nano_cpus=vcpus * NANO_CPUS_PER_CPU if vcpus else None,
         memory_bytes=memory or None,
         memory_swap_bytes=memory_and_swap or None,
         pids_limit=conf.pids_limit,

@@ -23,6 +23,7 @@ from nova.virt import hardware
 import os_resource_classes as orc
 from oslo_log import log as logging
 
+from higgins_common import contract
 from higgins_common import metadata
 from higgins_virt import conf as higgins_conf
 from higgins_virt import container_builder
@@ -145,7 +146,7 @@ class HigginsDriver(driver.ComputeDriver):
         provider_tree.update_inventory(nodename, resources.inventory(
             self._engine_info(), self._get_allocation_ratios(inventory),
             reserved, CONF.instances_path))
-        provider_tree.add_traits(nodename, resources.CONTAINER_TRAIT)
+        provider_tree.add_traits(nodename, contract.CONTAINER_TRAIT)
 
     def _engine_info(self):
         try:
@@ -165,16 +166,16 @@ class HigginsDriver(driver.ComputeDriver):
             found = self._engine.list(
                 container_builder.host_labels(self._host))
         self._states.replace(
-            {c.labels.get(container_builder.LABEL_INSTANCE_UUID): c.state
+            {c.labels.get(contract.LABEL_INSTANCE_UUID): c.state
              for c in found}, started)
         return found
 
     def list_instances(self):
-        return [c.labels.get(container_builder.LABEL_INSTANCE_NAME)
+        return [c.labels.get(contract.LABEL_INSTANCE_NAME)
                 for c in self._list_containers()]
 
     def list_instance_uuids(self):
-        return [c.labels.get(container_builder.LABEL_INSTANCE_UUID)
+        return [c.labels.get(contract.LABEL_INSTANCE_UUID)
                 for c in self._list_containers()]
 
     def get_num_instances(self):
@@ -212,8 +213,8 @@ class HigginsDriver(driver.ComputeDriver):
     def _inspect(self, instance):
         with self._as_nova_errors(instance):
             info = self._engine.inspect(
-                container_builder.container_name(instance))
-        if info.labels.get(container_builder.LABEL_HOST) != self._host:
+                contract.container_name(instance.uuid))
+        if info.labels.get(contract.LABEL_HOST) != self._host:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         self._states.set(instance.uuid, info.state)
         return info
@@ -316,7 +317,7 @@ class HigginsDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
-        name = container_builder.container_name(instance)
+        name = contract.container_name(instance.uuid)
         try:
             self._engine.remove(name)
         except engine_errors.EngineError as exc:
@@ -340,7 +341,7 @@ class HigginsDriver(driver.ComputeDriver):
         Engine errors are translated, and the cached state the action made
         stale is dropped.
         """
-        name = container_builder.container_name(instance)
+        name = contract.container_name(instance.uuid)
         state = self._inspect(instance).state
         try:
             with self._as_nova_errors(instance):
@@ -420,7 +421,7 @@ class HigginsDriver(driver.ComputeDriver):
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
         with self._as_nova_errors(instance):
             self._images.snapshot(context,
-                                  container_builder.container_name(instance),
+                                  contract.container_name(instance.uuid),
                                   image_id, update_task_state)
         LOG.info('Snapshot uploaded to Glance image %s', image_id,
                  instance=instance)
@@ -444,7 +445,7 @@ class HigginsDriver(driver.ComputeDriver):
         self._inspect(instance)
         with self._as_nova_errors(instance):
             output = self._engine.logs(
-                container_builder.container_name(instance),
+                contract.container_name(instance.uuid),
                 tail=CONF.higgins.console_log_lines)
         limit = CONF.higgins.console_log_max_bytes
         return output[-limit:].decode('utf-8', errors='replace')
@@ -452,7 +453,7 @@ class HigginsDriver(driver.ComputeDriver):
     # -- engine events ------------------------------------------------------
 
     def _handle_engine_event(self, event):
-        uuid = event.labels.get(container_builder.LABEL_INSTANCE_UUID)
+        uuid = event.labels.get(contract.LABEL_INSTANCE_UUID)
         if not uuid:
             return
         self._states.set(uuid, states.STATE_AFTER_EVENT[event.action])
@@ -461,7 +462,7 @@ class HigginsDriver(driver.ComputeDriver):
 
     def _resync_from_engine(self, containers):
         for container in containers:
-            uuid = container.labels.get(container_builder.LABEL_INSTANCE_UUID)
+            uuid = container.labels.get(contract.LABEL_INSTANCE_UUID)
             transition = _LIFECYCLE_FOR_STATE.get(container.state)
             if uuid and transition is not None:
                 self._states.set(uuid, container.state)

@@ -11,10 +11,13 @@ once the data has been verified.
 import json
 import tarfile
 
+from oslo_utils import units
+
+from higgins_virt.engine import base
+
 BLOCK = tarfile.BLOCKSIZE
-CHUNK = 1024 * 1024
 # A manifest lists layer paths; anything near this size is not a manifest.
-MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_MANIFEST_BYTES = units.Mi
 
 
 class InvalidArchive(ValueError):
@@ -67,7 +70,7 @@ def without_tags(stream):
             if member.isreg():
                 data = archive.extractfile(member)
                 while True:
-                    chunk = data.read(CHUNK)
+                    chunk = data.read(base.CHUNK_BYTES)
                     if not chunk:
                         break
                     yield chunk

@@ -29,6 +29,7 @@ from nova import objects
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
+from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import errors as engine_errors
 from higgins_virt import image_archive
 
@@ -104,7 +105,7 @@ class _Pipe:
 
     def drain(self):
         """Read to the end, so the writer finishes its work."""
-        while self.read(image_archive.CHUNK):
+        while self.read(engine_base.CHUNK_BYTES):
             pass
 
     def abort(self):

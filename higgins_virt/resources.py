@@ -10,21 +10,15 @@ import platform
 from nova.objects import fields
 import os_resource_classes as orc
 from oslo_serialization import jsonutils
+from oslo_utils import units
 from oslo_utils import versionutils
-
-from higgins_common import contract
-
-CONTAINER_TRAIT = contract.CONTAINER_TRAIT
-
-MIB = 1024 * 1024
-GIB = 1024 * MIB
 
 
 def _disk_stats(path):
     """Return (total_gb, free_gb) of the filesystem holding ``path``."""
     stats = os.statvfs(path)
-    total = stats.f_blocks * stats.f_frsize // GIB
-    free = stats.f_bavail * stats.f_frsize // GIB
+    total = stats.f_blocks * stats.f_frsize // units.Gi
+    free = stats.f_bavail * stats.f_frsize // units.Gi
     return total, free
 
 
@@ -47,7 +41,7 @@ def inventory(engine_info, ratios, reserved, instances_path):
     it to the amount kept for the host itself.
     """
     vcpus = engine_info.cpus
-    memory_mb = engine_info.memory_bytes // MIB
+    memory_mb = engine_info.memory_bytes // units.Mi
     disk_gb, _free = _disk_stats(_data_path(engine_info, instances_path))
     totals = {orc.VCPU: vcpus, orc.MEMORY_MB: memory_mb, orc.DISK_GB: disk_gb}
     return {
@@ -65,7 +59,7 @@ def inventory(engine_info, ratios, reserved, instances_path):
 
 def available_resource(engine_info, nodename, host_ip, instances_path):
     """The resource dict ``ComputeDriver.get_available_resource`` returns."""
-    memory_mb = engine_info.memory_bytes // MIB
+    memory_mb = engine_info.memory_bytes // units.Mi
     disk_gb, free_gb = _disk_stats(_data_path(engine_info, instances_path))
     arch = _architecture(engine_info)
     try:

@@ -9,6 +9,12 @@ the ones in ``higgins_virt.engine.errors``.
 import abc
 import dataclasses
 
+from oslo_utils import units
+
+# Bytes per chunk when an image archive streams into or out of an engine:
+# never more than this of an image is held in memory at once.
+CHUNK_BYTES = units.Mi
+
 # Engine-neutral container states. Implementations map their own vocabulary
 # onto these; the driver maps these onto Nova power states.
 CREATED = 'created'

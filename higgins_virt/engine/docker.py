@@ -35,9 +35,6 @@ _STATES = {
 
 _REPORTED_ACTIONS = frozenset(['start', 'die', 'pause', 'unpause'])
 
-# Bytes per chunk when streaming an image archive out of the engine.
-_CHUNK = 1024 * 1024
-
 # File type bits of a Go os.FileMode, as the archive stat header carries it.
 _GO_MODE_DIR = 1 << 31
 _GO_MODE_SYMLINK = 1 << 27
@@ -273,7 +270,8 @@ class DockerEngine(base.ContainerEngine):
 
     def save_image(self, image):
         with _as_engine_errors('save', image):
-            stream = self._client().get_image(image, chunk_size=_CHUNK)
+            stream = self._client().get_image(image,
+                                              chunk_size=base.CHUNK_BYTES)
         return _iterate_as_engine_errors('save', image, stream)
 
     def create(self, spec):

@@ -18,10 +18,10 @@ from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional import integrated_helpers
 from oslo_utils import uuidutils
 
+from higgins_common import contract
 # Importing the driver registers the [higgins] options tests may set.
 from higgins_virt import driver  # noqa: F401
 from higgins_virt import images
-from higgins_virt import resources
 from higgins_virt.tests import engine_fixtures
 
 TEST_IMAGE_ID = '6b3f0e8c-7b0f-4a40-9a68-0f5b8a1d2c31'
@@ -105,7 +105,7 @@ class HigginsTestCase(integrated_helpers._IntegratedTestBase):
                                             TEST_IMAGE_ID)
         self.flavor_id = self._create_flavor(
             name='c1.tiny', memory_mb=128, vcpu=1, disk=1, ephemeral=0,
-            extra_spec={'trait:%s' % resources.CONTAINER_TRAIT: 'required'})
+            extra_spec={'trait:%s' % contract.CONTAINER_TRAIT: 'required'})
 
     def _setup_compute_service(self):
         return self._start_compute(self.compute_host)

@@ -5,7 +5,7 @@ import time
 from nova import context as nova_context
 import os_resource_classes as orc
 
-from higgins_virt import resources
+from higgins_common import contract
 from higgins_virt.tests.functional import base
 
 
@@ -29,7 +29,7 @@ class ResourcesTest(base.HigginsTestCase):
 
     def test_provider_inventory_and_traits(self):
         rp_uuid = self._get_provider_uuid_by_host(self.compute_host)
-        self.assertIn(resources.CONTAINER_TRAIT,
+        self.assertIn(contract.CONTAINER_TRAIT,
                       self._get_provider_traits(rp_uuid))
         inventory = self._get_provider_inventory(rp_uuid)
         info = self.engine.info()
@@ -48,7 +48,7 @@ class ResourcesTest(base.HigginsTestCase):
         self.flavor_id = self._create_flavor(name='m1.vm', memory_mb=128,
                                              vcpu=1, disk=1, ephemeral=0)
         self.admin_api.post_extra_spec(self.flavor_id, {'extra_specs': {
-            'trait:%s' % resources.CONTAINER_TRAIT: 'forbidden'}})
+            'trait:%s' % contract.CONTAINER_TRAIT: 'forbidden'}})
         server = self.boot(expected_state='ERROR')
         self.assertIn('No valid host', server['fault']['message'])
 
