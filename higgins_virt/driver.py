@@ -44,21 +44,6 @@ STATE_CACHE_TTL = 5.0
 
 _CAPABILITY_NAME = re.compile(r'^[A-Z_]+$')
 
-_LIFECYCLE_AFTER_EVENT = {
-    'start': virtevent.EVENT_LIFECYCLE_STARTED,
-    'die': virtevent.EVENT_LIFECYCLE_STOPPED,
-    'pause': virtevent.EVENT_LIFECYCLE_PAUSED,
-    'unpause': virtevent.EVENT_LIFECYCLE_RESUMED,
-}
-
-_LIFECYCLE_FOR_STATE = {
-    engine_base.RUNNING: virtevent.EVENT_LIFECYCLE_STARTED,
-    engine_base.PAUSED: virtevent.EVENT_LIFECYCLE_PAUSED,
-    engine_base.CREATED: virtevent.EVENT_LIFECYCLE_STOPPED,
-    engine_base.EXITED: virtevent.EVENT_LIFECYCLE_STOPPED,
-    engine_base.DEAD: virtevent.EVENT_LIFECYCLE_STOPPED,
-}
-
 
 class ContainerOperationFailed(exception.NovaException):
     msg_fmt = _('Container operation failed: %(reason)s')
@@ -456,14 +441,16 @@ class HigginsDriver(driver.ComputeDriver):
         uuid = event.labels.get(contract.LABEL_INSTANCE_UUID)
         if not uuid:
             return
-        self._states.set(uuid, states.STATE_AFTER_EVENT[event.action])
-        self.emit_event(virtevent.LifecycleEvent(
-            uuid, _LIFECYCLE_AFTER_EVENT[event.action]))
+        lifecycle = states.lifecycle_for_event(event.kind)
+        if lifecycle is None:
+            return
+        self._states.set(uuid, lifecycle.state_after)
+        self.emit_event(virtevent.LifecycleEvent(uuid, lifecycle.transition))
 
     def _resync_from_engine(self, containers):
         for container in containers:
             uuid = container.labels.get(contract.LABEL_INSTANCE_UUID)
-            transition = _LIFECYCLE_FOR_STATE.get(container.state)
+            transition = states.transition_for_state(container.state)
             if uuid and transition is not None:
                 self._states.set(uuid, container.state)
                 self.emit_event(virtevent.LifecycleEvent(uuid, transition))

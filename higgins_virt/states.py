@@ -1,18 +1,22 @@
-"""Container states as Nova sees them: one mapping table and a state cache.
+"""Container states and events as Nova sees them: two tables and a cache.
 
-The table is the single place engine states become Nova power states. The
-cache exists because Nova's power-state sync asks ``get_info`` once per
-instance: answering from one engine-wide listing keeps that periodic task at
-one engine call whatever the number of containers. Every driver operation and
+``POWER_STATES`` is the single place engine states become Nova power states,
+and ``LIFECYCLE`` the single place engine event kinds become Nova lifecycle
+events (and the state a container is in after each). The cache exists
+because Nova's power-state sync asks ``get_info`` once per instance:
+answering from one engine-wide listing keeps that periodic task at one
+engine call whatever the number of containers. Every driver operation and
 every engine event updates or drops the entry it touches, so the cache never
 answers with a state older than the last change Higgins saw.
 """
+import dataclasses
 import threading
 import time
 
 from nova.compute import power_state
 from nova.compute import task_states
 from nova.compute import vm_states
+from nova.virt import event as virtevent
 from oslo_log import log as logging
 
 from higgins_virt.engine import base
@@ -29,13 +33,51 @@ POWER_STATES = {
     base.DEAD: power_state.CRASHED,
 }
 
-# Engine events and the state the container is in right after each.
-STATE_AFTER_EVENT = {
-    'start': base.RUNNING,
-    'die': base.EXITED,
-    'pause': base.PAUSED,
-    'unpause': base.RUNNING,
+
+@dataclasses.dataclass(frozen=True)
+class Lifecycle:
+    """What one kind of engine event means to Nova."""
+
+    #: The Nova lifecycle event emitted for it.
+    transition: int
+    #: The engine state the container is in right after it.
+    state_after: str
+    #: Engine states that a catch-up after lost events reports as this
+    #: event; a state listed nowhere is not reported.
+    catch_up_states: tuple = ()
+
+
+LIFECYCLE = {
+    base.EVENT_STARTED: Lifecycle(virtevent.EVENT_LIFECYCLE_STARTED,
+                                  base.RUNNING, (base.RUNNING,)),
+    base.EVENT_STOPPED: Lifecycle(virtevent.EVENT_LIFECYCLE_STOPPED,
+                                  base.EXITED,
+                                  (base.CREATED, base.EXITED, base.DEAD)),
+    base.EVENT_PAUSED: Lifecycle(virtevent.EVENT_LIFECYCLE_PAUSED,
+                                 base.PAUSED, (base.PAUSED,)),
+    base.EVENT_RESUMED: Lifecycle(virtevent.EVENT_LIFECYCLE_RESUMED,
+                                  base.RUNNING),
 }
+
+
+def lifecycle_for_event(kind):
+    """The :class:`Lifecycle` of an engine event kind; None if unknown."""
+    lifecycle = LIFECYCLE.get(kind)
+    if lifecycle is None:
+        LOG.warning('Unknown engine event kind %r; ignored', kind)
+    return lifecycle
+
+
+def transition_for_state(engine_state):
+    """The lifecycle event that tells Nova a container is in this state.
+
+    None for passing states (restarting, removing): Nova hears about the
+    state they end in.
+    """
+    for lifecycle in LIFECYCLE.values():
+        if engine_state in lifecycle.catch_up_states:
+            return lifecycle.transition
+    return None
 
 
 def power_state_for(engine_state, instance=None):

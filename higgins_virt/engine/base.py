@@ -25,6 +25,13 @@ REMOVING = 'removing'
 EXITED = 'exited'
 DEAD = 'dead'
 
+# Engine-neutral kinds of container event: what just happened. An engine
+# reports these and nothing else; its own event vocabulary stays inside it.
+EVENT_STARTED = 'started'
+EVENT_STOPPED = 'stopped'
+EVENT_PAUSED = 'paused'
+EVENT_RESUMED = 'resumed'
+
 
 @dataclasses.dataclass(frozen=True)
 class ContainerSpec:
@@ -92,12 +99,12 @@ class EngineInfo:
 class ContainerEvent:
     """A state change of a container, as streamed by the engine.
 
-    ``action`` is one of ``start``, ``die``, ``pause``, ``unpause``; other
-    engine actions are not reported.
+    ``kind`` is one of the ``EVENT_*`` constants; engine events of any other
+    kind are not reported.
     """
 
     container_id: str
-    action: str
+    kind: str
     labels: dict
 
 

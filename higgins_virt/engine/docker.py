@@ -33,7 +33,13 @@ _STATES = {
     'dead': base.DEAD,
 }
 
-_REPORTED_ACTIONS = frozenset(['start', 'die', 'pause', 'unpause'])
+# Docker's event actions that are reported, as engine-neutral event kinds.
+_EVENT_KINDS = {
+    'start': base.EVENT_STARTED,
+    'die': base.EVENT_STOPPED,
+    'pause': base.EVENT_PAUSED,
+    'unpause': base.EVENT_RESUMED,
+}
 
 # File type bits of a Go os.FileMode, as the archive stat header carries it.
 _GO_MODE_DIR = 1 << 31
@@ -123,13 +129,15 @@ class _DockerEventStream(base.EventStream):
     def __iter__(self):
         with _as_engine_errors('events'):
             for event in self._stream:
+                # Some actions carry a detail: "exec_start: sh -c …".
                 action = (event.get('Action') or '').split(':')[0]
-                if action not in _REPORTED_ACTIONS:
+                kind = _EVENT_KINDS.get(action)
+                if kind is None:
                     continue
                 actor = event.get('Actor') or {}
                 yield base.ContainerEvent(
                     container_id=actor.get('ID') or event.get('id'),
-                    action=action,
+                    kind=kind,
                     labels=dict(actor.get('Attributes') or {}))
 
     def close(self):

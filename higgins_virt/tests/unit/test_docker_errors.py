@@ -1,10 +1,15 @@
-"""docker-py exceptions become Higgins engine errors with safe messages."""
+"""Docker's vocabulary stays in the Docker engine.
+
+docker-py exceptions become Higgins engine errors with safe messages, and
+Docker's event actions become engine-neutral event kinds.
+"""
 import unittest
 from unittest import mock
 
 from docker import errors as docker_errors
 import requests
 
+from higgins_virt.engine import base
 from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors
 
@@ -70,3 +75,22 @@ class ContainerInfoTest(unittest.TestCase):
             {'Id': 'abc', 'Names': ['/x'], 'State': 'hibernating'})
         self.assertIsNone(info.state)
         self.assertEqual('hibernating', info.raw_state)
+
+
+class EventStreamTest(unittest.TestCase):
+
+    def test_docker_actions_become_engine_neutral_kinds(self):
+        def event(action, uuid='u1'):
+            return {'Action': action, 'Actor': {
+                'ID': 'c-' + action, 'Attributes': {'higgins.uuid': uuid}}}
+        docker_events = [event('create'), event('start'),
+                         event('exec_start: sh -c true'),
+                         event('health_status: healthy'), event('pause'),
+                         event('unpause'), event('kill'), event('die'),
+                         event('destroy')]
+        stream = docker_engine._DockerEventStream(mock.Mock(),
+                                                  iter(docker_events))
+        self.assertEqual(
+            [('c-start', base.EVENT_STARTED), ('c-pause', base.EVENT_PAUSED),
+             ('c-unpause', base.EVENT_RESUMED), ('c-die', base.EVENT_STOPPED)],
+            [(e.container_id, e.kind) for e in stream])

@@ -3,6 +3,7 @@
 These tests only pin down how the driver reacts to what an engine says;
 the functional tests show what a real engine does.
 """
+import time
 from unittest import mock
 
 from nova.compute import power_state
@@ -173,9 +174,10 @@ class EventTest(DriverTestCase):
     def test_engine_events_become_lifecycle_events(self):
         emitted = []
         self.driver.register_event_listener(emitted.append)
-        for action in ('die', 'start', 'pause', 'unpause'):
+        for kind in (base.EVENT_STOPPED, base.EVENT_STARTED,
+                     base.EVENT_PAUSED, base.EVENT_RESUMED):
             self.driver._handle_engine_event(base.ContainerEvent(
-                container_id='c', action=action,
+                container_id='c', kind=kind,
                 labels={'higgins.instance_uuid': self.instance.uuid}))
         self.assertEqual([virtevent.EVENT_LIFECYCLE_STOPPED,
                           virtevent.EVENT_LIFECYCLE_STARTED,
@@ -191,5 +193,36 @@ class EventTest(DriverTestCase):
         emitted = []
         self.driver.register_event_listener(emitted.append)
         self.driver._handle_engine_event(base.ContainerEvent(
-            container_id='c', action='die', labels={}))
+            container_id='c', kind=base.EVENT_STOPPED, labels={}))
         self.assertEqual([], emitted)
+
+    def test_an_event_sets_the_state_it_leaves(self):
+        # A fresh, empty listing: only the events can answer.
+        self.driver._states.replace({}, time.monotonic())
+        for kind, expected in ((base.EVENT_STOPPED, power_state.SHUTDOWN),
+                               (base.EVENT_PAUSED, power_state.PAUSED),
+                               (base.EVENT_RESUMED, power_state.RUNNING)):
+            self.driver._handle_engine_event(base.ContainerEvent(
+                container_id='c', kind=kind,
+                labels={'higgins.instance_uuid': self.instance.uuid}))
+            self.assertEqual(expected,
+                             self.driver.get_info(self.instance).state)
+        self.engine.inspect.assert_not_called()
+
+    def test_resync_reports_settled_states_only(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        running, stopped, created, passing = (
+            fakes.instance() for _ in range(4))
+        self.driver._resync_from_engine([
+            _container(running.uuid, base.RUNNING),
+            _container(stopped.uuid, base.EXITED),
+            _container(created.uuid, base.CREATED),
+            _container(passing.uuid, base.RESTARTING),
+            base.ContainerInfo(id='x', name='x', state=base.RUNNING,
+                               labels={})])
+        self.assertEqual(
+            [(running.uuid, virtevent.EVENT_LIFECYCLE_STARTED),
+             (stopped.uuid, virtevent.EVENT_LIFECYCLE_STOPPED),
+             (created.uuid, virtevent.EVENT_LIFECYCLE_STOPPED)],
+            [(e.get_instance_uuid(), e.get_transition()) for e in emitted])

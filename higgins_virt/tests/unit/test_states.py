@@ -1,8 +1,9 @@
-"""Engine states into Nova power states, and the state cache."""
+"""Engine states and events into Nova's terms, and the state cache."""
 import time
 import unittest
 
 from nova.compute import power_state
+from nova.virt import event as virtevent
 
 from higgins_virt.engine import base
 from higgins_virt import states
@@ -62,3 +63,45 @@ class StateCacheTest(unittest.TestCase):
                       time.monotonic())
         self.assertEqual((True, base.RUNNING), cache.lookup('a'))
         self.assertEqual((True, base.RUNNING), cache.lookup('b'))
+
+
+class LifecycleTest(unittest.TestCase):
+
+    def test_every_event_kind_has_one_entry(self):
+        kinds = {getattr(base, n) for n in dir(base)
+                 if n.startswith('EVENT_')}
+        self.assertEqual(kinds, set(states.LIFECYCLE))
+
+    def test_event_kinds(self):
+        cases = [
+            (base.EVENT_STARTED, virtevent.EVENT_LIFECYCLE_STARTED,
+             base.RUNNING),
+            (base.EVENT_STOPPED, virtevent.EVENT_LIFECYCLE_STOPPED,
+             base.EXITED),
+            (base.EVENT_PAUSED, virtevent.EVENT_LIFECYCLE_PAUSED,
+             base.PAUSED),
+            (base.EVENT_RESUMED, virtevent.EVENT_LIFECYCLE_RESUMED,
+             base.RUNNING),
+        ]
+        for kind, transition, state_after in cases:
+            lifecycle = states.lifecycle_for_event(kind)
+            self.assertEqual((transition, state_after),
+                             (lifecycle.transition, lifecycle.state_after))
+
+    def test_unknown_event_kind_is_logged_and_ignored(self):
+        with self.assertLogs('higgins_virt.states', 'WARNING'):
+            self.assertIsNone(states.lifecycle_for_event('die'))
+
+    def test_catch_up_transitions(self):
+        expected = {
+            base.RUNNING: virtevent.EVENT_LIFECYCLE_STARTED,
+            base.PAUSED: virtevent.EVENT_LIFECYCLE_PAUSED,
+            base.CREATED: virtevent.EVENT_LIFECYCLE_STOPPED,
+            base.EXITED: virtevent.EVENT_LIFECYCLE_STOPPED,
+            base.DEAD: virtevent.EVENT_LIFECYCLE_STOPPED,
+            base.RESTARTING: None,
+            base.REMOVING: None,
+            None: None,
+        }
+        self.assertEqual(expected, {s: states.transition_for_state(s)
+                                    for s in expected})
