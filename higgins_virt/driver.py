@@ -9,6 +9,7 @@ errors cross in here, and each leaves as a Nova exception with a message
 Higgins wrote.
 """
 import contextlib
+import functools
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from nova.virt import event as virtevent
 from nova.virt import hardware
 import os_resource_classes as orc
 from oslo_log import log as logging
+from oslo_utils import excutils
 
 from higgins_common import contract
 from higgins_common import metadata
@@ -47,6 +49,15 @@ _CAPABILITY_NAME = re.compile(r'^[A-Z_]+$')
 
 class ContainerOperationFailed(exception.NovaException):
     msg_fmt = _('Container operation failed: %(reason)s')
+
+
+def _deploy_failure(exc):
+    # A host-side failure: Nova may try another host.
+    return exception.InstanceDeployFailure(reason=str(exc))
+
+
+def _termination_failure(exc):
+    return exception.InstanceTerminationFailure(reason=str(exc))
 
 
 class HigginsDriver(driver.ComputeDriver):
@@ -76,10 +87,7 @@ class HigginsDriver(driver.ComputeDriver):
     def init_host(self, host):
         self._host = host
         self._validate_options()
-        try:
-            info = self._engine.info()
-        except engine_errors.EngineError as exc:
-            raise exception.HypervisorUnavailable(host=host) from exc
+        info = self._engine_info()
         LOG.info('Higgins uses engine %(version)s (storage driver '
                  '%(storage)s) at %(url)s',
                  {'version': info.version, 'storage': info.storage_driver,
@@ -134,10 +142,11 @@ class HigginsDriver(driver.ComputeDriver):
         provider_tree.add_traits(nodename, contract.CONTAINER_TRAIT)
 
     def _engine_info(self):
-        try:
+        with self._as_nova_errors(failure=self._host_unavailable):
             return self._engine.info()
-        except engine_errors.EngineError as exc:
-            raise exception.HypervisorUnavailable(host=self._host) from exc
+
+    def _host_unavailable(self, exc):
+        return exception.HypervisorUnavailable(host=self._host)
 
     # -- listing and state --------------------------------------------------
 
@@ -205,50 +214,64 @@ class HigginsDriver(driver.ComputeDriver):
         return info
 
     @contextlib.contextmanager
-    def _as_nova_errors(self, instance=None):
-        """Engine errors out as Nova exceptions with Higgins' messages."""
+    def _as_nova_errors(self, instance=None, failure=None):
+        """Higgins' errors out as Nova exceptions: the driver's one boundary.
+
+        ``failure(engine_error)`` builds the Nova exception for an engine
+        error where the operation has its own (deploy, termination, host);
+        by default a missing container is InstanceNotFound and any other
+        engine error ContainerOperationFailed.
+        """
         try:
             yield
-        except engine_errors.ContainerNotFound:
-            raise exception.InstanceNotFound(
-                instance_id=instance.uuid if instance else None)
+        except images.ImageUnusable as exc:
+            raise exception.ImageUnacceptable(
+                image_id=exc.image_id, reason=exc.reason) from exc
+        except metadata.InvalidMetadata as exc:
+            raise exception.InvalidInput(reason=str(exc)) from exc
         except engine_errors.EngineError as exc:
-            raise ContainerOperationFailed(reason=str(exc))
+            if failure is not None:
+                raise failure(exc) from exc
+            if isinstance(exc, engine_errors.ContainerNotFound):
+                raise exception.InstanceNotFound(
+                    instance_id=instance.uuid if instance else None) from exc
+            raise ContainerOperationFailed(reason=str(exc)) from exc
 
     # -- spawn and delete ---------------------------------------------------
 
     def spawn(self, context, instance, image_meta, injected_files,
               admin_password, allocations, network_info=None,
               block_device_info=None, power_on=True, accel_info=None):
-        try:
+        with self._as_nova_errors(failure=_deploy_failure):
             image, image_info = self._images.prepare(context, image_meta)
-        except engine_errors.EngineError as exc:
-            raise exception.InstanceDeployFailure(reason=str(exc)) from exc
-        try:
+        host_cpus = self._engine_info().cpus
+        with self._as_nova_errors():
             spec = container_builder.build(
-                instance, image, self._host, self._engine_info().cpus,
-                CONF.higgins)
-        except metadata.InvalidMetadata as exc:
-            raise exception.InvalidInput(reason=str(exc))
+                instance, image, self._host, host_cpus, CONF.higgins)
         if network_info:
             LOG.warning('Neutron ports are not wired into containers yet; '
                         'the container uses network mode %s',
                         spec.network_mode, instance=instance)
+        spawn_failure = functools.partial(
+            self._spawn_failure, image_meta=image_meta, instance=instance)
+        try:
+            with self._as_nova_errors(instance, failure=spawn_failure):
+                self._create_and_start(spec, image_info, power_on, instance)
+        finally:
+            self._states.forget(instance.uuid)
+        LOG.info('Container %s created from image %s', spec.name, image,
+                 instance=instance)
+
+    def _create_and_start(self, spec, image_info, power_on, instance):
         try:
             self._create(spec, instance)
             self._check_command(spec, image_info)
             if power_on:
                 self._engine.start(spec.name)
-        except BaseException as exc:
+        except BaseException:
             # Whatever failed, leave nothing behind on the engine.
-            self._remove_quietly(spec.name, instance)
-            if isinstance(exc, engine_errors.EngineError):
-                raise self._spawn_failure(exc, image_meta, instance) from exc
-            raise
-        finally:
-            self._states.forget(instance.uuid)
-        LOG.info('Container %s created from image %s', spec.name, image,
-                 instance=instance)
+            with excutils.save_and_reraise_exception():
+                self._remove_quietly(spec.name, instance)
 
     def _create(self, spec, instance):
         try:
@@ -304,9 +327,8 @@ class HigginsDriver(driver.ComputeDriver):
                 destroy_disks=True, destroy_secrets=True):
         name = contract.container_name(instance.uuid)
         try:
-            self._engine.remove(name)
-        except engine_errors.EngineError as exc:
-            raise exception.InstanceTerminationFailure(reason=str(exc))
+            with self._as_nova_errors(instance, failure=_termination_failure):
+                self._engine.remove(name)
         finally:
             self._states.forget(instance.uuid)
         LOG.info('Container %s removed', name, instance=instance)
@@ -402,8 +424,9 @@ class HigginsDriver(driver.ComputeDriver):
     def snapshot(self, context, instance, image_id, update_task_state):
         try:
             self._inspect(instance)
-        except exception.InstanceNotFound:
-            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+        except exception.InstanceNotFound as exc:
+            raise exception.InstanceNotRunning(
+                instance_id=instance.uuid) from exc
         with self._as_nova_errors(instance):
             self._images.snapshot(context,
                                   contract.container_name(instance.uuid),

@@ -31,8 +31,8 @@ def _padding(size):
 def _untagged_manifest(data):
     try:
         manifest = json.loads(data)
-    except ValueError:
-        raise InvalidArchive('manifest.json is not JSON')
+    except ValueError as exc:
+        raise InvalidArchive('manifest.json is not JSON') from exc
     if not isinstance(manifest, list) or len(manifest) != 1 or not (
             isinstance(manifest[0], dict)):
         raise InvalidArchive('the archive must hold exactly one image')
@@ -76,7 +76,7 @@ def without_tags(stream):
                     yield chunk
                 yield _padding(member.size)
     except tarfile.TarError as exc:
-        raise InvalidArchive('not a tar archive: %s' % exc)
+        raise InvalidArchive('not a tar archive: %s' % exc) from exc
     if not seen_manifest:
         raise InvalidArchive('the archive has no manifest.json')
     # End of archive: two empty blocks.

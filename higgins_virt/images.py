@@ -15,7 +15,9 @@ A Glance image boots on Higgins when its ``container_format`` is ``docker``.
 ``precache`` serves Nova's image pre-caching, and ``clean_cache`` removes
 cached images no instance has used for a while.
 Work on one Glance image is serialised by a per-image lock, so concurrent
-boots import it once.
+boots import it once. An image that cannot boot raises :class:`ImageUnusable`
+with a reason a user may read; engine errors pass through unchanged, and the
+driver turns both into Nova exceptions.
 """
 import hashlib
 import queue
@@ -23,11 +25,11 @@ import threading
 import time
 
 from nova.compute import task_states
-from nova import exception
 from nova.i18n import _
 from nova import objects
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
+from oslo_utils import excutils
 
 from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import errors as engine_errors
@@ -50,8 +52,13 @@ def _image_id_of(reference):
     return reference[len(CACHE_PREFIX):].rpartition(':')[0]
 
 
-def _unacceptable(image_id, reason):
-    return exception.ImageUnacceptable(image_id=image_id, reason=reason)
+class ImageUnusable(Exception):
+    """A Glance image that cannot boot here; ``reason`` is user-safe."""
+
+    def __init__(self, image_id, reason):
+        super().__init__(reason)
+        self.image_id = image_id
+        self.reason = reason
 
 
 class _Pipe:
@@ -174,7 +181,7 @@ class ImageManager:
                             if image_meta.obj_attr_is_set('container_format')
                             else None)
         if container_format != CONTAINER_FORMAT:
-            raise _unacceptable(image_id, _(
+            raise ImageUnusable(image_id, _(
                 'it is not a container image: its container format is %s, '
                 'and Higgins boots only container_format=docker images')
                 % (container_format or 'not set'))
@@ -236,21 +243,18 @@ class ImageManager:
             # A tar archive ends before any trailing bytes; they still count
             # for the hash.
             pipe.drain()
-        except Exception as exc:
+        except (image_archive.InvalidArchive,
+                engine_errors.InvalidImage) as exc:
             pipe.abort()
-            # A failed download surfaces inside the engine upload, often as
-            # a broken connection to the engine: the download is the cause.
-            if failure:
-                LOG.error('Download of Glance image %s failed: %s',
-                          image_id, failure[0])
-                raise _unacceptable(image_id, _(
-                    'its data could not be read from the image service'))
-            if isinstance(exc, (image_archive.InvalidArchive,
-                                engine_errors.InvalidImage)):
-                LOG.warning('Glance image %s is not a usable image archive: '
-                            '%s', image_id, exc)
-                raise _unacceptable(image_id, _(
-                    'its data is not a single-image docker save archive'))
+            self._raise_if_download_failed(image_id, failure)
+            LOG.warning('Glance image %s is not a usable image archive: %s',
+                        image_id, exc)
+            raise ImageUnusable(image_id, _(
+                'its data is not a single-image docker save archive')
+            ) from exc
+        except Exception:
+            pipe.abort()
+            self._raise_if_download_failed(image_id, failure)
             raise
         finally:
             pipe.abort()
@@ -259,10 +263,21 @@ class ImageManager:
             LOG.error('Glance image %s does not match its recorded hash',
                       image_id)
             self._discard_unnamed(loaded)
-            raise _unacceptable(image_id, _(
+            raise ImageUnusable(image_id, _(
                 'its data does not match the hash the image service '
                 'recorded'))
         return loaded
+
+    @staticmethod
+    def _raise_if_download_failed(image_id, failure):
+        # A failed download surfaces inside the engine upload, often as a
+        # broken connection to the engine: the download is the cause.
+        if failure:
+            LOG.error('Download of Glance image %s failed: %s', image_id,
+                      failure[0])
+            raise ImageUnusable(image_id, _(
+                'its data could not be read from the image service')
+            ) from failure[0]
 
     def _local_reference(self, image_id, record):
         """The engine reference of a data-less container image.
@@ -272,7 +287,7 @@ class ImageManager:
         reference = (record.get('properties', {}).get(REFERENCE_PROPERTY) or
                      record.get('name'))
         if not reference:
-            raise _unacceptable(image_id, _(
+            raise ImageUnusable(image_id, _(
                 'it has no data, no %s property and no name')
                 % REFERENCE_PROPERTY)
         try:
@@ -283,10 +298,10 @@ class ImageManager:
         LOG.info('Pulling %s for Glance image %s', reference, image_id)
         try:
             self._engine.pull_image(reference, self._pull_timeout)
-        except engine_errors.PullFailed:
-            raise _unacceptable(image_id, _(
+        except engine_errors.PullFailed as exc:
+            raise ImageUnusable(image_id, _(
                 'it is not present on the container engine of this host '
-                'and could not be pulled from a registry'))
+                'and could not be pulled from a registry')) from exc
         return reference
 
     def _discard_unnamed(self, image):
@@ -322,8 +337,8 @@ class ImageManager:
             self._engine.tag_image(committed, cache_reference(image_id))
             self._mark_used(image_id)
         except BaseException:
-            self._discard_unnamed(committed)
-            raise
+            with excutils.save_and_reraise_exception():
+                self._discard_unnamed(committed)
 
     # -- cache housekeeping -------------------------------------------------
 

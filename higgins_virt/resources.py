@@ -65,7 +65,8 @@ def available_resource(engine_info, nodename, host_ip, instances_path):
     try:
         version = versionutils.convert_version_to_int(
             engine_info.version.split('+')[0].split('-')[0])
-    except Exception:
+    except ValueError:
+        # An engine built from source may report any text ("dev").
         version = 0
     return {
         'vcpus': engine_info.cpus,

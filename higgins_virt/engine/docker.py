@@ -58,33 +58,33 @@ def _as_engine_errors(action, ref=None):
         yield
     except docker_errors.ImageNotFound as exc:
         LOG.info('Engine: %s %s: image not found: %s', action, ref or '', exc)
-        raise errors.ImageNotFound()
+        raise errors.ImageNotFound() from exc
     except docker_errors.NotFound as exc:
         LOG.debug('Engine: %s %s: not found: %s', action, ref or '', exc)
         if 'no such image' in str(exc.explanation or '').lower():
-            raise errors.ImageNotFound()
-        raise errors.ContainerNotFound()
+            raise errors.ImageNotFound() from exc
+        raise errors.ContainerNotFound() from exc
     except docker_errors.APIError as exc:
         explanation = str(exc.explanation or exc)
         LOG.warning('Engine refused %s %s: %s', action, ref or '',
                     explanation)
         if exc.status_code == 409:
-            raise errors.ContainerConflict()
+            raise errors.ContainerConflict() from exc
         if action == 'start' and any(
                 f in explanation.lower() for f in _COMMAND_FAILURES):
-            raise errors.CommandFailed()
+            raise errors.CommandFailed() from exc
         if exc.status_code == 400:
-            raise errors.InvalidContainer()
-        raise errors.EngineError()
+            raise errors.InvalidContainer() from exc
+        raise errors.EngineError() from exc
     except requests.exceptions.HTTPError as exc:
         LOG.warning('Engine refused %s %s: %s', action, ref or '', exc)
-        raise errors.EngineError()
+        raise errors.EngineError() from exc
     except (requests.exceptions.ConnectionError,
             requests.exceptions.Timeout,
             docker_errors.DockerException) as exc:
         LOG.warning('Engine unreachable during %s %s: %s', action, ref or '',
                     exc)
-        raise errors.EngineUnavailable()
+        raise errors.EngineUnavailable() from exc
 
 
 def _iterate_as_engine_errors(action, ref, iterator):
@@ -239,8 +239,8 @@ class DockerEngine(base.ContainerEngine):
                         if time.monotonic() > deadline:
                             response.close()
                             raise errors.PullFailed()
-                except requests.exceptions.ReadTimeout:
-                    raise errors.PullFailed()
+                except requests.exceptions.ReadTimeout as exc:
+                    raise errors.PullFailed() from exc
         except errors.EngineUnavailable:
             raise
         except errors.EngineError as exc:
@@ -259,8 +259,8 @@ class DockerEngine(base.ContainerEngine):
                 self._client().remove_image(reference)
         except (errors.ImageNotFound, errors.ContainerNotFound):
             pass
-        except errors.ContainerConflict:
-            raise errors.ImageInUse()
+        except errors.ContainerConflict as exc:
+            raise errors.ImageInUse() from exc
 
     def list_images(self, repository_prefix):
         with _as_engine_errors('list images'):

@@ -30,6 +30,8 @@ class TranslationTest(unittest.TestCase):
                 raise exc
         self.assertNotIn('s3cr3t', str(ctx.exception))
         self.assertNotIn('overlay2', str(ctx.exception))
+        # The engine's own exception stays reachable, for the log only.
+        self.assertIs(exc, ctx.exception.__cause__)
         return ctx.exception
 
     def test_mapping(self):

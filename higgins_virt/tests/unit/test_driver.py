@@ -75,7 +75,8 @@ class SpawnTest(DriverTestCase):
         for engine_error, nova_error in cases:
             self.engine.reset_mock()
             self.engine.start.side_effect = engine_error
-            self.assertRaises(nova_error, self._spawn)
+            exc = self.assertRaises(nova_error, self._spawn)
+            self.assertIs(engine_error, exc.__cause__)
             self.engine.remove.assert_called_once_with(
                 'higgins-' + self.instance.uuid)
 
@@ -94,10 +95,18 @@ class SpawnTest(DriverTestCase):
         self.engine.remove.assert_called_once()
 
     def test_image_refused(self):
-        self.driver._images.prepare.side_effect = (
-            exception.ImageUnacceptable(image_id='x', reason='no'))
-        self.assertRaises(exception.ImageUnacceptable, self._spawn)
+        self.driver._images.prepare.side_effect = images.ImageUnusable(
+            'x', 'it is not a container image')
+        exc = self.assertRaises(exception.ImageUnacceptable, self._spawn)
+        self.assertIn('it is not a container image', str(exc))
+        self.assertIsInstance(exc.__cause__, images.ImageUnusable)
         self.engine.create.assert_not_called()
+
+    def test_image_refused_while_precaching(self):
+        self.driver._images.precache.side_effect = images.ImageUnusable(
+            'x', 'no data')
+        self.assertRaises(exception.ImageUnacceptable,
+                          self.driver.cache_image, None, 'x')
 
     def test_engine_down_while_preparing_the_image(self):
         self.driver._images.prepare.side_effect = errors.EngineUnavailable()
@@ -165,8 +174,23 @@ class StateTest(DriverTestCase):
 
     def test_destroy_with_engine_down_fails_cleanly(self):
         self.engine.remove.side_effect = errors.EngineUnavailable()
-        self.assertRaises(exception.InstanceTerminationFailure,
-                          self.driver.destroy, None, self.instance, None)
+        exc = self.assertRaises(exception.InstanceTerminationFailure,
+                                self.driver.destroy, None, self.instance,
+                                None)
+        self.assertIsInstance(exc.__cause__, errors.EngineUnavailable)
+
+    def test_engine_down_is_hypervisor_unavailable(self):
+        self.engine.info.side_effect = errors.EngineUnavailable()
+        self.assertRaises(exception.HypervisorUnavailable,
+                          self.driver.get_available_resource, 'node-1')
+
+    def test_other_engine_failures_are_operation_failures(self):
+        self.engine.inspect.return_value = _container(self.instance.uuid,
+                                                      base.RUNNING)
+        self.engine.pause.side_effect = errors.EngineError()
+        exc = self.assertRaises(higgins_driver.ContainerOperationFailed,
+                                self.driver.pause, self.instance)
+        self.assertIsInstance(exc.__cause__, errors.EngineError)
 
 
 class EventTest(DriverTestCase):

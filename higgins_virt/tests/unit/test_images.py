@@ -1,4 +1,8 @@
-"""Image resolution, snapshot and cache decisions, with a mocked engine."""
+"""Image resolution, snapshot and cache decisions, with a mocked engine.
+
+An image that cannot boot is refused with ``images.ImageUnusable``; the
+driver's tests show it reaching Nova as ``ImageUnacceptable``.
+"""
 import time
 from unittest import mock
 
@@ -38,9 +42,10 @@ class PrepareTest(ImageManagerTestCase):
 
     def test_vm_images_are_refused_before_any_engine_work(self):
         for container_format in ('bare', 'ovf', 'ami'):
-            self.assertRaises(exception.ImageUnacceptable,
-                              self.manager.prepare, None,
-                              self._meta(container_format))
+            exc = self.assertRaises(images.ImageUnusable,
+                                    self.manager.prepare, None,
+                                    self._meta(container_format))
+            self.assertEqual(IMAGE_ID, exc.image_id)
         self.assertEqual([], self.engine.method_calls)
         self.assertEqual([], self.glance.method_calls)
 
@@ -68,8 +73,9 @@ class PrepareTest(ImageManagerTestCase):
         self.engine.pull_image.side_effect = errors.PullFailed()
         self.glance.get.return_value = {'size': 0, 'name': 'app:1',
                                         'properties': {}}
-        self.assertRaises(exception.ImageUnacceptable,
-                          self.manager.prepare, None, self._meta())
+        exc = self.assertRaises(images.ImageUnusable,
+                                self.manager.prepare, None, self._meta())
+        self.assertIsInstance(exc.__cause__, errors.PullFailed)
         self.engine.tag_image.assert_not_called()
 
 
@@ -151,9 +157,10 @@ class ImportTest(ImageManagerTestCase):
             data.write(b'x' * 100)
             raise exception.ImageNotAuthorized(image_id=image_id)
         self.glance.download.side_effect = download
-        exc = self.assertRaises(exception.ImageUnacceptable,
+        exc = self.assertRaises(images.ImageUnusable,
                                 self.manager.prepare, None, self._meta())
         self.assertIn('could not be read from the image service', str(exc))
+        self.assertIsInstance(exc.__cause__, exception.ImageNotAuthorized)
         self.engine.tag_image.assert_not_called()
 
     def test_engine_down_during_load_stays_an_engine_error(self):
