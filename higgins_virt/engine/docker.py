@@ -1,10 +1,12 @@
 """Docker implementation of the container-engine interface, on docker-py.
 
-This is the only module that imports docker-py, and the only place its
-exceptions are caught: each is logged with the engine's own text and turned
-into an ``engine.errors`` class whose message Higgins wrote. A docker-py
-client holds a requests session that is not thread-safe, so every thread gets
-its own low-level client; the API version is negotiated once and shared.
+This module and its helper ``docker_raw`` (the one home of docker-py's
+private request calls) are the only ones that use docker-py, and this is the
+only place its exceptions are caught: each is logged with the engine's own
+text and turned into an ``engine.errors`` class whose message Higgins
+wrote. A docker-py client holds a requests session that is not thread-safe,
+so every thread gets its own low-level client; the API version is negotiated
+once and shared.
 """
 import base64
 import contextlib
@@ -18,6 +20,7 @@ from oslo_log import log as logging
 import requests
 
 from higgins_virt.engine import base
+from higgins_virt.engine import docker_raw
 from higgins_virt.engine import errors
 
 LOG = logging.getLogger(__name__)
@@ -222,23 +225,15 @@ class DockerEngine(base.ContainerEngine):
         deadline = time.monotonic() + timeout
         try:
             with _as_engine_errors('pull', reference):
+                # docker-py pulls without a read timeout; this one gives up
+                # when the registry goes quiet or time runs out.
+                messages = docker_raw.post_json_stream(
+                    client, '/images/create',
+                    params={'fromImage': repository, 'tag': tag},
+                    timeout=timeout)
                 try:
-                    # docker-py pulls without a read timeout; this one gives
-                    # up when the registry goes quiet or time runs out.
-                    response = client._post(
-                        client._url('/images/create'),
-                        params={'fromImage': repository, 'tag': tag},
-                        stream=True, timeout=timeout)
-                    client._raise_for_status(response)
-                    for message in client._stream_helper(response,
-                                                         decode=True):
-                        if 'error' in message or 'errorDetail' in message:
-                            LOG.warning('Pull of %s failed: %s', reference,
-                                        message.get('error') or message)
-                            raise errors.PullFailed()
-                        if time.monotonic() > deadline:
-                            response.close()
-                            raise errors.PullFailed()
+                    with contextlib.closing(messages):
+                        self._follow_pull(reference, messages, deadline)
                 except requests.exceptions.ReadTimeout as exc:
                     raise errors.PullFailed() from exc
         except errors.EngineUnavailable:
@@ -247,6 +242,16 @@ class DockerEngine(base.ContainerEngine):
             # Registry unreachable, unknown repository, denied: all the
             # engine's, none the user's to read.
             raise errors.PullFailed() from exc
+
+    @staticmethod
+    def _follow_pull(reference, messages, deadline):
+        for message in messages:
+            if 'error' in message or 'errorDetail' in message:
+                LOG.warning('Pull of %s failed: %s', reference,
+                            message.get('error') or message)
+                raise errors.PullFailed()
+            if time.monotonic() > deadline:
+                raise errors.PullFailed()
 
     def tag_image(self, image, reference):
         repository, tag = _split_reference(reference)
@@ -345,9 +350,9 @@ class DockerEngine(base.ContainerEngine):
         client = self._client()
         # HEAD on the archive endpoint stats a path without copying it.
         with _as_engine_errors('stat', ref):
-            response = client.head(client._url('/containers/{0}/archive', ref),
-                                   params={'path': path},
-                                   timeout=self._timeout)
+            response = docker_raw.head(client, '/containers/{0}/archive',
+                                       ref, params={'path': path},
+                                       timeout=self._timeout)
             if response.status_code == 404:
                 return None
             response.raise_for_status()
