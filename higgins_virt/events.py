@@ -15,6 +15,9 @@ from higgins_virt.engine import errors
 
 LOG = logging.getLogger(__name__)
 
+# Seconds ``stop`` waits for the listener thread to finish.
+STOP_WAIT = 5
+
 
 class EventListener:
     """Runs ``on_event(ContainerEvent)`` for each engine event, in a thread.
@@ -41,14 +44,14 @@ class EventListener:
                                         daemon=True)
         self._thread.start()
 
-    def stop(self, timeout=5):
+    def stop(self):
         self._stopping.set()
         with self._lock:
             stream, self._stream = self._stream, None
         if stream is not None:
             stream.close()
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(STOP_WAIT)
 
     def _run(self):
         connected_before = False

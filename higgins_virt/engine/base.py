@@ -214,7 +214,7 @@ class ContainerEngine(abc.ABC):
         """
 
     @abc.abstractmethod
-    def logs(self, ref, tail, timestamps=False):
+    def logs(self, ref, tail):
         """Return the last ``tail`` lines of output as bytes."""
 
     @abc.abstractmethod

@@ -372,10 +372,10 @@ class DockerEngine(base.ContainerEngine):
             found = self._client().containers(all=True, filters=filters)
         return [_container_info(doc) for doc in found]
 
-    def logs(self, ref, tail, timestamps=False):
+    def logs(self, ref, tail):
         with _as_engine_errors('logs', ref):
             return self._client().logs(ref, stdout=True, stderr=True,
-                                       tail=tail, timestamps=timestamps)
+                                       tail=tail)
 
     def events(self, labels):
         filters = {'type': 'container',

@@ -11,8 +11,8 @@ class EngineError(Exception):
 
     message = 'The container engine failed the request.'
 
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
+    def __init__(self):
+        super().__init__(self.message)
 
 
 class EngineUnavailable(EngineError):

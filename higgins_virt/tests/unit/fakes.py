@@ -6,7 +6,7 @@ from oslo_utils import uuidutils
 from higgins_virt import conf as higgins_conf
 
 
-def register_higgins_opts(testcase):
+def register_higgins_opts():
     if 'higgins' not in conf.CONF:
         higgins_conf.register_opts(conf.CONF)
 

@@ -15,7 +15,7 @@ class BuildTest(test.NoDBTestCase):
 
     def setUp(self):
         super().setUp()
-        fakes.register_higgins_opts(self)
+        fakes.register_higgins_opts()
 
     def _build(self, host_cpus=8, **kwargs):
         instance = fakes.instance(**kwargs)
