@@ -1,5 +1,6 @@
-"""The facade's WSGI application: a declarative route table, microversion
-negotiation, the caller's identity, and JSON in and out."""
+"""The facade's WSGI application: routes built from the verb table
+(:mod:`higgins_api.verbs`), microversion negotiation, the caller's identity,
+and JSON in and out."""
 import dataclasses
 import json
 import re
@@ -11,6 +12,7 @@ import webob.dec
 from higgins_api import containers
 from higgins_api import errors
 from higgins_api import nova
+from higgins_api import verbs
 
 LOG = logging.getLogger(__name__)
 
@@ -20,35 +22,19 @@ MAX_VERSION = (1, 40)
 VERSION_HEADER = 'OpenStack-API-Version'
 SERVICE_TYPE = 'container'
 
+_PARAMETER = '{%s}' % verbs.IDENT
 _IDENT = r'(?P<ident>[^/]+)'
-ROUTES = [
-    # method, path, handler
-    ('GET', r'/v1/containers', containers.list_),
-    ('POST', r'/v1/containers', containers.create),
-    ('GET', r'/v1/containers/%s' % _IDENT, containers.show),
-    ('PATCH', r'/v1/containers/%s' % _IDENT, containers.patch),
-    ('DELETE', r'/v1/containers/%s' % _IDENT, containers.delete),
-    ('POST', r'/v1/containers/%s/start' % _IDENT, containers.start),
-    ('POST', r'/v1/containers/%s/stop' % _IDENT, containers.stop),
-    ('POST', r'/v1/containers/%s/reboot' % _IDENT, containers.reboot),
-    ('POST', r'/v1/containers/%s/pause' % _IDENT, containers.pause),
-    ('POST', r'/v1/containers/%s/unpause' % _IDENT, containers.unpause),
-    ('POST', r'/v1/containers/%s/kill' % _IDENT, containers.kill),
-    ('GET', r'/v1/containers/%s/logs' % _IDENT, containers.logs),
-    ('POST', r'/v1/containers/%s/commit' % _IDENT, containers.commit),
-    ('POST', r'/v1/containers/%s/rename' % _IDENT, containers.rename),
-] + [
-    (method, r'/v1/containers/%s/%s' % (_IDENT, verb),
-     containers.not_implemented(verb))
-    for method, verb in (
-        ('POST', 'execute'), ('POST', 'execute_resize'), ('GET', 'attach'),
-        ('POST', 'resize'), ('GET', 'top'), ('GET', 'stats'),
-        ('GET', 'get_archive'), ('POST', 'put_archive'),
-        ('POST', 'network_attach'), ('POST', 'network_detach'),
-        ('GET', 'network_list'), ('POST', 'rebuild'))
-]
-_COMPILED = [(method, re.compile('^%s/?$' % path), handler)
-             for method, path, handler in ROUTES]
+
+
+def _route(verb):
+    """(verb, compiled path, handler) for a row of the verb table."""
+    pattern = re.escape(verb.path).replace(re.escape(_PARAMETER), _IDENT)
+    return verb, re.compile('^%s/?$' % pattern), getattr(containers,
+                                                         verb.handler)
+
+
+# Built at import, so a row naming a missing handler fails at once.
+ROUTES = [_route(verb) for verb in verbs.ALL]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,11 +45,12 @@ class Caller:
 
 
 class Request(webob.Request):
-    """A request with the caller, their Nova and the configuration."""
+    """A request with its caller, their Nova, configuration and verb."""
     conf = None
     caller = None
     nova = None
     flavors = None
+    verb = None
 
     def json_body_or_empty(self):
         if not self.body:
@@ -109,9 +96,12 @@ def requested_version(req):
 
 
 class Application:
-    def __init__(self, conf):
+    def __init__(self, conf, nova_factory=nova.Nova):
         self.conf = conf
         self.flavors = containers.FlavorCache()
+        # Called as nova_factory(conf, auth=…, identity_headers=…): tests
+        # pass an in-memory Nova here.
+        self.nova_factory = nova_factory
 
     def _caller(self, req):
         environ = req.environ
@@ -136,8 +126,8 @@ class Application:
                        'X-Auth-Project-Id': project, 'X-Project-Id': project,
                        'X-Roles': ','.join(roles)}
         caller = Caller(user, project, roles)
-        return caller, nova.Nova(self.conf, auth=auth,
-                                 identity_headers=headers)
+        return caller, self.nova_factory(self.conf, auth=auth,
+                                         identity_headers=headers)
 
     def _route(self, req):
         path = req.path_info
@@ -147,12 +137,13 @@ class Application:
             document = versions_document(req.host_url)['versions'][0]
             return 200, {'version': document}
         allowed = False
-        for method, pattern, handler in _COMPILED:
+        for verb, pattern, handler in ROUTES:
             match = pattern.match(path)
             if not match:
                 continue
             allowed = True
-            if method == req.method:
+            if verb.method == req.method:
+                req.verb = verb
                 req.caller, req.nova = self._caller(req)
                 return handler(req, **match.groupdict())
         if allowed:
@@ -188,9 +179,9 @@ class Application:
         return response
 
 
-def build(conf):
+def build(conf, nova_factory=nova.Nova):
     """The application with its middleware for ``conf``."""
-    application = Application(conf)
+    application = Application(conf, nova_factory)
     if conf.api.auth_strategy == 'keystone':
         from keystonemiddleware import auth_token
         application = auth_token.AuthProtocol(application, {})

@@ -1,5 +1,10 @@
 """Handlers of /v1/containers: each verb checks the container's state,
-then asks Nova to do the work (translate.py owns the field mapping)."""
+then asks Nova to do the work (translate.py owns the field mapping).
+
+The router hands every handler its row of the verb table as ``req.verb``:
+the policy rule, the statuses the verb is allowed from and the Nova action
+come from there (:mod:`higgins_api.verbs`), not from the handler.
+"""
 import re
 import threading
 import time
@@ -19,26 +24,21 @@ LOG = logging.getLogger(__name__)
 # and, after the host's grace period, SIGKILL.
 KILL_SIGNALS = {'SIGKILL', 'KILL', '9', 'SIGTERM', 'TERM', '15'}
 
-NOT_IMPLEMENTED = {
-    'execute': 'Nova has no way to run a process in a server',
-    'execute_resize': 'Nova has no way to run a process in a server',
-    'attach': 'Nova has no interactive attach for a server',
-    'resize': 'Nova has no interactive attach for a server',
-    'top': 'Nova does not list a server\'s processes',
-    'stats': 'Nova does not report a server\'s live resource usage',
-    'get_archive': 'Nova has no file transfer into or out of a server',
-    'put_archive': 'Nova has no file transfer into or out of a server',
-    'network_attach': 'containers get Neutron ports in a later release',
-    'network_detach': 'containers get Neutron ports in a later release',
-    'network_list': 'containers get Neutron ports in a later release',
-    'rebuild': 'not yet offered by the facade; use Nova\'s rebuild',
-}
 
+def check_state(req, server, forced=False):
+    """Raise Conflict unless the verb table allows the container's status.
 
-def _require(container_status, allowed, verb):
-    if container_status not in allowed:
-        raise errors.Conflict(
-            'cannot %s a container in status %s' % (verb, container_status))
+    ``forced``: the caller insisted (delete's force or stop).
+    """
+    verb = req.verb
+    allowed = verb.allowed_forced if forced else verb.allowed
+    status = translate.status_of(server)
+    if allowed is None or status in allowed:
+        return
+    detail = 'cannot %s a container in status %s' % (verb.phrase, status)
+    if not forced and status in (verb.allowed_forced or ()):
+        detail += ': stop it first, or use %s' % verb.forced_by
+    raise errors.Conflict(detail)
 
 
 def find_server(req, ident):
@@ -81,7 +81,7 @@ def _view(req, server):
 
 # Collection.
 def create(req):
-    policy.authorize('container:create', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     body = schemas.validate(schemas.CREATE, req.json_body_or_empty())
     translate.refuse_unsupported(body)
     if not strutils.bool_from_string(req.params.get('run', 'false')):
@@ -92,24 +92,9 @@ def create(req):
     image_id = req.nova.image_id(body['image'])
     memory = translate.memory_mib(body.get('memory'))
     name = body.get('name') or 'higgins-%s' % uuidutils.generate_uuid()[:8]
-    for fresh in (False, True):
-        flavor = translate.pick_flavor(req.flavors.get(req, fresh=fresh),
-                                       cpu=body.get('cpu'), memory=memory)
-        server_body = translate.server_request(name, image_id, flavor['id'],
-                                               metadata)
-        if body.get('availability_zone'):
-            server_body['server']['availability_zone'] = (
-                body['availability_zone'])
-        try:
-            created = req.nova.create_server(server_body)
-            break
-        except errors.BadRequest as exc:
-            missing = 'not be found' in exc.detail or 'not find' in exc.detail
-            if missing and exc.detail.startswith('Flavor') and not fresh:
-                continue  # deleted since it was cached: ask Nova again
-            if missing and 'image' in exc.detail.lower():
-                raise errors.BadRequest('image: %s not found' % body['image'])
-            raise
+    flavor, server_body, created = _create_server(
+        req, body, translate.server_request(name, image_id, None, metadata),
+        memory)
     LOG.info('Container %s requested as server %s with flavor %s',
              name, created['id'], flavor['name'])
     # What Nova was just asked for is what the container is: no need to
@@ -120,11 +105,35 @@ def create(req):
     return 202, view, {'Location': location}
 
 
+def _create_server(req, body, server_body, memory):
+    """Ask Nova for the server with the smallest flavor that fits.
+
+    Returns the flavor, the request body and the created server.
+    """
+    if body.get('availability_zone'):
+        server_body['server']['availability_zone'] = body['availability_zone']
+    image_id = server_body['server']['imageRef']
+    for fresh in (False, True):
+        flavor = translate.pick_flavor(req.flavors.get(req, fresh=fresh),
+                                       cpu=body.get('cpu'), memory=memory)
+        server_body['server']['flavorRef'] = flavor['id']
+        try:
+            return flavor, server_body, req.nova.create_server(server_body)
+        except errors.BadRequest:
+            # Nova refuses a missing image and a missing flavor alike (400):
+            # ask it which one is gone rather than read its message.
+            if not req.nova.image_exists(image_id):
+                raise errors.BadRequest('image: %s not found' % body['image'])
+            if fresh or req.nova.flavor_exists(flavor['id']):
+                raise
+            # The cached flavor was deleted meanwhile: ask Nova again.
+
+
 def list_(req):
     all_projects = strutils.bool_from_string(
         req.params.get('all_projects', 'false'))
-    policy.authorize('container:get_all_all_projects' if all_projects
-                     else 'container:get_all', req.caller)
+    policy.authorize(req.verb.all_projects_rule if all_projects
+                     else req.verb.rule, req.caller)
     limit = min(_check_int('limit', req.params.get('limit')) or
                 req.conf.api.max_limit, req.conf.api.max_limit)
     servers = req.nova.servers(all_projects=all_projects, limit=limit,
@@ -134,19 +143,19 @@ def list_(req):
 
 # One container.
 def show(req, ident):
-    policy.authorize('container:get_one', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     return 200, _view(req, find_server(req, ident))
 
 
 def patch(req, ident):
-    policy.authorize('container:update', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     body = schemas.validate(schemas.PATCH, req.json_body_or_empty())
     server = find_server(req, ident)
     return 200, _view(req, req.nova.update_server(server['id'], body))
 
 
 def rename(req, ident):
-    policy.authorize('container:update', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     name = req.params.get('name')
     if not name:
         raise errors.BadRequest('name: is required')
@@ -157,46 +166,29 @@ def rename(req, ident):
 
 
 def delete(req, ident):
-    policy.authorize('container:delete', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     force = strutils.bool_from_string(req.params.get('force', 'false'))
     stop = strutils.bool_from_string(req.params.get('stop', 'false'))
     server = find_server(req, ident)
-    status = translate.status_of(server)
-    if status in ('Running', 'Paused', 'Restarting') and not (force or stop):
-        raise errors.Conflict(
-            'container %s is %s: stop it first, or delete with force=true '
-            'or stop=true' % (ident, status))
-    if status == 'Deleting':
-        raise errors.Conflict('container %s is being deleted' % ident)
+    check_state(req, server, forced=force or stop)
     # Nova stops a server as part of deleting it: `stop` needs no extra call.
     req.nova.delete_server(server['id'])
     return 204, None
 
 
-def _simple_action(rule, verb, allowed, nova_action, args=None):
-    def handler(req, ident):
-        policy.authorize(rule, req.caller)
-        server = find_server(req, ident)
-        _require(translate.status_of(server), allowed, verb)
-        req.nova.action(server['id'], nova_action, args)
-        return 202, None
-    handler.__name__ = verb
-    return handler
-
-
-start = _simple_action('container:start', 'start', ('Stopped',), 'os-start')
-pause = _simple_action('container:pause', 'pause', ('Running',), 'pause')
-unpause = _simple_action('container:unpause', 'unpause', ('Paused',),
-                         'unpause')
-reboot = _simple_action('container:reboot', 'reboot', ('Running',), 'reboot',
-                        {'type': 'SOFT'})
+def server_action(req, ident):
+    """A verb that is one Nova server action without a result."""
+    policy.authorize(req.verb.rule, req.caller)
+    server = find_server(req, ident)
+    check_state(req, server)
+    req.nova.action(server['id'], req.verb.nova_action, req.verb.nova_args)
+    return 202, None
 
 
 def stop(req, ident):
     # Nova's stop takes no timeout: the host's graceful-stop timeout applies.
     _check_int('timeout', req.params.get('timeout'))
-    return _simple_action('container:stop', 'stop', ('Running', 'Paused'),
-                          'os-stop')(req, ident)
+    return server_action(req, ident)
 
 
 def kill(req, ident):
@@ -205,24 +197,22 @@ def kill(req, ident):
         raise errors.BadRequest(
             'signal: Nova can only stop a container (SIGTERM, then SIGKILL '
             'after the grace period); use SIGKILL or SIGTERM')
-    return _simple_action('container:kill', 'kill', ('Running', 'Paused'),
-                          'os-stop')(req, ident)
+    return server_action(req, ident)
 
 
 def logs(req, ident):
-    policy.authorize('container:logs', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     tail = req.params.get('tail', 'all')
     lines = None if tail == 'all' else _check_int('tail', tail)
     if strutils.bool_from_string(req.params.get('timestamps', 'false')):
         raise errors.BadRequest('timestamps: Nova\'s console output has no '
                                 'timestamps')
     server = find_server(req, ident)
-    _require(translate.status_of(server),
-             ('Running', 'Stopped', 'Paused', 'Error'), 'read the logs of')
+    check_state(req, server)
     # Nova cuts the output at newlines, counting the empty piece after a
     # final newline as a line: ask for one more, then keep whole lines.
     args = {'length': lines + 1} if lines is not None else {}
-    output = req.nova.action(server['id'], 'os-getConsoleOutput', args)
+    output = req.nova.action(server['id'], req.verb.nova_action, args)
     text = (output or {}).get('output') or ''
     if lines is not None:
         text = ''.join(text.splitlines(keepends=True)[-lines:]
@@ -231,25 +221,21 @@ def logs(req, ident):
 
 
 def commit(req, ident):
-    policy.authorize('container:commit', req.caller)
+    policy.authorize(req.verb.rule, req.caller)
     repository = req.params.get('repository')
     if not repository:
         raise errors.BadRequest('repository: is required')
     tag = req.params.get('tag') or 'latest'
     server = find_server(req, ident)
-    _require(translate.status_of(server), ('Running', 'Stopped', 'Paused'),
-             'commit')
-    result = req.nova.action(server['id'], 'createImage',
+    check_state(req, server)
+    result = req.nova.action(server['id'], req.verb.nova_action,
                              {'name': '%s:%s' % (repository, tag)})
     return 202, {'uuid': result['image_id']}
 
 
-def not_implemented(verb):
-    def handler(req, ident):
-        raise errors.NotImplementedVerb(
-            '%s: %s' % (verb, NOT_IMPLEMENTED[verb]))
-    handler.__name__ = verb
-    return handler
+def not_implemented(req, ident):
+    raise errors.NotImplementedVerb(
+        '%s: %s' % (req.verb.name, req.verb.not_implemented))
 
 
 def _check_int(field, value):

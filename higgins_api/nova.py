@@ -57,14 +57,19 @@ class Nova:
             raise errors.UpstreamError('the compute service is unreachable')
         if response.status_code < 400:
             return response.json() if response.content else None
-        error = _STATUS_ERRORS.get(response.status_code)
-        if error is None:
+        if response.status_code not in _STATUS_ERRORS:
             LOG.warning('Compute API answered %s to %s %s',
                         response.status_code, method, url)
-            raise errors.UpstreamError('the compute service failed')
-        if error is errors.NotFound and not_found:
-            raise errors.NotFound(not_found)
-        raise error(_nova_message(response))
+        raise error_for(response.status_code, _json_or_none(response),
+                        not_found=not_found)
+
+    def _exists(self, url, microversion=None):
+        """Whether Nova finds the resource at ``url`` (404 means no)."""
+        try:
+            self._call('GET', url, microversion=microversion)
+        except errors.NotFound:
+            return False
+        return True
 
     # Servers.
     def servers(self, all_projects=False, name=None, limit=None,
@@ -103,6 +108,13 @@ class Nova:
     def flavors(self):
         return self._call('GET', '/flavors/detail')['flavors']
 
+    def flavor_exists(self, flavor_id):
+        return self._exists('/flavors/%s' % parse.quote(flavor_id, safe=''))
+
+    def image_exists(self, image_id):
+        return self._exists('/images/%s' % parse.quote(image_id, safe=''),
+                            microversion=IMAGE_PROXY_MICROVERSION)
+
     def image_id(self, name_or_id):
         """The id of the image with this id, or of the one with this name.
 
@@ -129,11 +141,31 @@ def _query(params):
     return '?' + parse.urlencode(params) if params else ''
 
 
-def _nova_message(response):
-    """Nova's own error message: written for API users, safe to relay."""
+def _json_or_none(response):
     try:
-        body = response.json()
-        (detail,) = body.values()
-        return str(detail.get('message'))[:500]
-    except (ValueError, AttributeError, TypeError):
-        return 'the compute service refused the request'
+        return response.json()
+    except ValueError:
+        return None
+
+
+def error_for(status_code, body, not_found=None):
+    """The facade error for Nova's error answer.
+
+    The HTTP status chooses the error; the message of Nova's fault body,
+    ``{"<fault>": {"code": N, "message": "..."}}``, written for API users,
+    words it.
+    """
+    error = _STATUS_ERRORS.get(status_code)
+    if error is None:
+        return errors.UpstreamError('the compute service failed')
+    if error is errors.NotFound and not_found:
+        return errors.NotFound(not_found)
+    return error(_fault_message(body))
+
+
+def _fault_message(body):
+    faults = list(body.values()) if isinstance(body, dict) else []
+    if len(faults) == 1 and isinstance(faults[0], dict) and (
+            faults[0].get('message') is not None):
+        return str(faults[0]['message'])[:500]
+    return 'the compute service refused the request'

@@ -2,58 +2,28 @@
 
 The facade's rules are a first gate; Nova still enforces its own policy on
 every call made with the caller's token, so a rule here can only narrow
-what Nova allows, never widen it.
+what Nova allows, never widen it. The rules and their defaults are rows of
+:mod:`higgins_api.verbs`.
 """
 from oslo_config import cfg
 from oslo_policy import policy
 
 from higgins_api import errors
-
-PROJECT_MEMBER = 'role:member and project_id:%(project_id)s'
-PROJECT_READER = 'role:reader and project_id:%(project_id)s'
-ADMIN = 'role:admin'
-
-_ACTIONS = [
-    ('container:create', PROJECT_MEMBER, 'Create (and run) a container.',
-     [('POST', '/v1/containers')]),
-    ('container:get_all', PROJECT_READER, 'List the project\'s containers.',
-     [('GET', '/v1/containers')]),
-    ('container:get_all_all_projects', ADMIN,
-     'List containers of every project.',
-     [('GET', '/v1/containers?all_projects=1')]),
-    ('container:get_one', PROJECT_READER, 'Show a container.',
-     [('GET', '/v1/containers/{container_ident}')]),
-    ('container:update', PROJECT_MEMBER, 'Rename or update a container.',
-     [('PATCH', '/v1/containers/{container_ident}'),
-      ('POST', '/v1/containers/{container_ident}/rename')]),
-    ('container:delete', PROJECT_MEMBER, 'Delete a container.',
-     [('DELETE', '/v1/containers/{container_ident}')]),
-    ('container:start', PROJECT_MEMBER, 'Start a container.',
-     [('POST', '/v1/containers/{container_ident}/start')]),
-    ('container:stop', PROJECT_MEMBER, 'Stop a container.',
-     [('POST', '/v1/containers/{container_ident}/stop')]),
-    ('container:reboot', PROJECT_MEMBER, 'Restart a container.',
-     [('POST', '/v1/containers/{container_ident}/reboot')]),
-    ('container:pause', PROJECT_MEMBER, 'Pause a container.',
-     [('POST', '/v1/containers/{container_ident}/pause')]),
-    ('container:unpause', PROJECT_MEMBER, 'Unpause a container.',
-     [('POST', '/v1/containers/{container_ident}/unpause')]),
-    ('container:kill', PROJECT_MEMBER, 'Kill a container.',
-     [('POST', '/v1/containers/{container_ident}/kill')]),
-    ('container:logs', PROJECT_READER, 'Read a container\'s output.',
-     [('GET', '/v1/containers/{container_ident}/logs')]),
-    ('container:commit', PROJECT_MEMBER,
-     'Save a container as a Glance image.',
-     [('POST', '/v1/containers/{container_ident}/commit')]),
-]
+from higgins_api import verbs
 
 
 def list_rules():
+    """The defaults of every rule in the verb table.
+
+    Each carries the routes it guards, read from the same table, so the
+    sample and the routes cannot drift apart.
+    """
     return [policy.DocumentedRuleDefault(
-        name=name, check_str=check, description=description,
-        operations=[{'method': m, 'path': p} for m, p in operations],
+        name=rule.name, check_str=rule.check, description=rule.description,
+        operations=[{'method': m, 'path': p}
+                    for m, p in verbs.rule_operations(rule)],
         scope_types=['project'])
-        for name, check, description, operations in _ACTIONS]
+        for rule in verbs.RULES]
 
 
 _enforcer = None
@@ -68,8 +38,9 @@ def enforcer():
 
 
 def authorize(rule, caller, target_project=None):
+    """Raise Forbidden unless ``rule`` (a verbs.Rule) allows the caller."""
     creds = {'user_id': caller.user_id, 'project_id': caller.project_id,
              'roles': caller.roles}
     target = {'project_id': target_project or caller.project_id}
-    if not enforcer().enforce(rule, target, creds):
-        raise errors.Forbidden('policy does not allow %s' % rule)
+    if not enforcer().enforce(rule.name, target, creds):
+        raise errors.Forbidden('policy does not allow %s' % rule.name)

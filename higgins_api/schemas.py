@@ -50,7 +50,9 @@ def validate(schema, body):
         extra = sorted(set(body) - set(schema['properties']))
         raise errors.BadRequest('%s: cannot be changed' % ', '.join(extra))
     if error.validator == 'required':
-        missing = error.message.split("'")[1]
+        # The schema names the fields; the error's text is not for parsing.
+        missing = next(f for f in error.validator_value
+                       if f not in error.instance)
         raise errors.BadRequest('%s: is required' % missing)
     field = '.'.join(str(p) for p in error.path) or 'body'
     raise errors.BadRequest('%s: %s' % (field, _reason(error)))

@@ -10,23 +10,24 @@ from higgins_common import contract
 from higgins_common import metadata
 
 from higgins_api import errors
+from higgins_api import verbs
 
 TRAIT_SPEC = contract.CONTAINER_TRAIT_SPEC
 
-# Zun's status names for Nova's server status.
+# Zun's status names (verbs.py) for Nova's server status.
 _STATUS = {
-    'BUILD': 'Creating',
-    'ACTIVE': 'Running',
-    'SHUTOFF': 'Stopped',
-    'PAUSED': 'Paused',
+    'BUILD': verbs.CREATING,
+    'ACTIVE': verbs.RUNNING,
+    'SHUTOFF': verbs.STOPPED,
+    'PAUSED': verbs.PAUSED,
     # Higgins suspends by freezing the container: it is paused, not stopped.
-    'SUSPENDED': 'Paused',
-    'REBOOT': 'Restarting',
-    'HARD_REBOOT': 'Restarting',
-    'REBUILD': 'Rebuilding',
-    'ERROR': 'Error',
-    'DELETED': 'Deleted',
-    'SOFT_DELETED': 'Deleted',
+    'SUSPENDED': verbs.PAUSED,
+    'REBOOT': verbs.RESTARTING,
+    'HARD_REBOOT': verbs.RESTARTING,
+    'REBUILD': verbs.REBUILDING,
+    'ERROR': verbs.ERROR,
+    'DELETED': verbs.DELETED,
+    'SOFT_DELETED': verbs.DELETED,
 }
 
 # Fields of Zun's create request that Higgins cannot honour yet: accepted
@@ -43,8 +44,8 @@ _MEMORY = re.compile(r'^\s*(\d+)\s*([mMgG]?)[bB]?\s*$')
 
 def status_of(server):
     if server.get('OS-EXT-STS:task_state') == 'deleting':
-        return 'Deleting'
-    return _STATUS.get(server.get('status'), 'Unknown')
+        return verbs.DELETING
+    return _STATUS.get(server.get('status'), verbs.UNKNOWN)
 
 
 def memory_mib(value):
@@ -151,7 +152,8 @@ def container_view(server, base_url):
         'image': image.get('id') if isinstance(image, dict) else None,
         'image_driver': 'glance',
         'status': status,
-        'status_reason': fault.get('message') if status == 'Error' else None,
+        'status_reason': (fault.get('message') if status == verbs.ERROR
+                          else None),
         'task_state': server.get('OS-EXT-STS:task_state'),
         'cpu': flavor.get('vcpus'),
         'memory': ('%sM' % flavor['ram']) if 'ram' in flavor else None,

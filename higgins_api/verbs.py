@@ -1,0 +1,177 @@
+"""The facade's verbs as data: the one table routes, policy and states read.
+
+Each verb of ``/v1/containers`` is one row: its method and path, the
+handler in :mod:`higgins_api.containers`, the policy rule guarding it (name,
+default check string, description), the Zun statuses it may be used from
+(Zun keeps the same fact as ``VALID_STATES``), the Nova server action it
+becomes, and, for verbs Higgins does not carry, why not. ``app`` builds its
+routes from the table, ``policy`` its defaults, ``containers`` its state
+checks, and the tests compare ``openapi.yaml`` against it. This module
+imports nothing of the facade, so any of them can read it.
+"""
+import dataclasses
+import typing
+
+COLLECTION = '/v1/containers'
+#: Path parameter naming one container (uuid or unique name).
+IDENT = 'container_ident'
+CONTAINER = '%s/{%s}' % (COLLECTION, IDENT)
+
+# Default check strings: reading needs `reader` in the project, changing
+# needs `member`; every project at once needs `admin`.
+PROJECT_MEMBER = 'role:member and project_id:%(project_id)s'
+PROJECT_READER = 'role:reader and project_id:%(project_id)s'
+ADMIN = 'role:admin'
+
+# Zun's status names (translate.status_of gives them to Nova's servers).
+CREATING = 'Creating'
+RUNNING = 'Running'
+STOPPED = 'Stopped'
+PAUSED = 'Paused'
+RESTARTING = 'Restarting'
+REBUILDING = 'Rebuilding'
+DELETING = 'Deleting'
+DELETED = 'Deleted'
+ERROR = 'Error'
+UNKNOWN = 'Unknown'
+STATUSES = (CREATING, RUNNING, STOPPED, PAUSED, RESTARTING, REBUILDING,
+            DELETING, DELETED, ERROR, UNKNOWN)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    """An oslo.policy rule with its default."""
+    name: str
+    check: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Verb:
+    """One verb of the API; ``allowed`` None means any status."""
+    name: str
+    method: str
+    path: str
+    handler: str = 'not_implemented'
+    rule: typing.Optional[Rule] = None
+    # Listing every project is the same route under a stricter rule.
+    all_projects_rule: typing.Optional[Rule] = None
+    allowed: typing.Optional[frozenset] = None
+    # Statuses allowed only when the caller forces the verb (delete), and
+    # the parameters that force it.
+    allowed_forced: typing.Optional[frozenset] = None
+    forced_by: str = ''
+    nova_action: typing.Optional[str] = None
+    nova_args: typing.Optional[dict] = None
+    # How a conflict names the verb: "cannot <words> a container …".
+    words: str = ''
+    not_implemented: typing.Optional[str] = None
+
+    @property
+    def phrase(self):
+        return self.words or self.name
+
+
+def _states(*names):
+    return frozenset(names)
+
+
+CREATE = Rule('container:create', PROJECT_MEMBER,
+              'Create (and run) a container.')
+GET_ALL = Rule('container:get_all', PROJECT_READER,
+               'List the project\'s containers.')
+GET_ALL_ALL_PROJECTS = Rule('container:get_all_all_projects', ADMIN,
+                            'List containers of every project.')
+GET_ONE = Rule('container:get_one', PROJECT_READER, 'Show a container.')
+UPDATE = Rule('container:update', PROJECT_MEMBER,
+              'Rename or update a container.')
+DELETE = Rule('container:delete', PROJECT_MEMBER, 'Delete a container.')
+START = Rule('container:start', PROJECT_MEMBER, 'Start a container.')
+STOP = Rule('container:stop', PROJECT_MEMBER, 'Stop a container.')
+REBOOT = Rule('container:reboot', PROJECT_MEMBER, 'Restart a container.')
+PAUSE = Rule('container:pause', PROJECT_MEMBER, 'Pause a container.')
+UNPAUSE = Rule('container:unpause', PROJECT_MEMBER, 'Unpause a container.')
+KILL = Rule('container:kill', PROJECT_MEMBER, 'Kill a container.')
+LOGS = Rule('container:logs', PROJECT_READER, 'Read a container\'s output.')
+COMMIT = Rule('container:commit', PROJECT_MEMBER,
+              'Save a container as a Glance image.')
+
+#: Every rule, in the order the policy sample lists them.
+RULES = (CREATE, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE, UPDATE, DELETE,
+         START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS, COMMIT)
+
+_ACTIVE = (RUNNING, PAUSED, RESTARTING)
+
+VERBS = (
+    Verb('list', 'GET', COLLECTION, 'list_', GET_ALL,
+         all_projects_rule=GET_ALL_ALL_PROJECTS),
+    Verb('create', 'POST', COLLECTION, 'create', CREATE),
+    Verb('show', 'GET', CONTAINER, 'show', GET_ONE),
+    Verb('update', 'PATCH', CONTAINER, 'patch', UPDATE),
+    # Nova stops a server as part of deleting it, so a running container
+    # may go when the caller says so (force or stop).
+    Verb('delete', 'DELETE', CONTAINER, 'delete', DELETE,
+         allowed=frozenset(STATUSES) - _states(DELETING, *_ACTIVE),
+         allowed_forced=frozenset(STATUSES) - _states(DELETING),
+         forced_by='force=true or stop=true'),
+    Verb('start', 'POST', CONTAINER + '/start', 'server_action', START,
+         allowed=_states(STOPPED), nova_action='os-start'),
+    Verb('stop', 'POST', CONTAINER + '/stop', 'stop', STOP,
+         allowed=_states(RUNNING, PAUSED), nova_action='os-stop'),
+    Verb('reboot', 'POST', CONTAINER + '/reboot', 'server_action', REBOOT,
+         allowed=_states(RUNNING), nova_action='reboot',
+         nova_args={'type': 'SOFT'}),
+    Verb('pause', 'POST', CONTAINER + '/pause', 'server_action', PAUSE,
+         allowed=_states(RUNNING), nova_action='pause'),
+    Verb('unpause', 'POST', CONTAINER + '/unpause', 'server_action', UNPAUSE,
+         allowed=_states(PAUSED), nova_action='unpause'),
+    # Nova can only stop a server: SIGTERM, then SIGKILL after a grace.
+    Verb('kill', 'POST', CONTAINER + '/kill', 'kill', KILL,
+         allowed=_states(RUNNING, PAUSED), nova_action='os-stop'),
+    Verb('logs', 'GET', CONTAINER + '/logs', 'logs', LOGS,
+         allowed=_states(RUNNING, STOPPED, PAUSED, ERROR),
+         nova_action='os-getConsoleOutput', words='read the logs of'),
+    Verb('commit', 'POST', CONTAINER + '/commit', 'commit', COMMIT,
+         allowed=_states(RUNNING, STOPPED, PAUSED),
+         nova_action='createImage'),
+    Verb('rename', 'POST', CONTAINER + '/rename', 'rename', UPDATE),
+)
+
+_NO_EXEC = 'Nova has no way to run a process in a server'
+_NO_TTY = 'Nova has no interactive attach for a server'
+_NO_FILES = 'Nova has no file transfer into or out of a server'
+_NO_PORTS = 'containers get Neutron ports in a later release'
+
+#: Zun verbs Higgins does not carry, and why (each answers 501).
+NOT_IMPLEMENTED = tuple(
+    Verb(name, method, '%s/%s' % (CONTAINER, name), not_implemented=why)
+    for method, name, why in (
+        ('POST', 'execute', _NO_EXEC),
+        ('POST', 'execute_resize', _NO_EXEC),
+        ('GET', 'attach', _NO_TTY),
+        ('POST', 'resize', _NO_TTY),
+        ('GET', 'top', 'Nova does not list a server\'s processes'),
+        ('GET', 'stats',
+         'Nova does not report a server\'s live resource usage'),
+        ('GET', 'get_archive', _NO_FILES),
+        ('POST', 'put_archive', _NO_FILES),
+        ('POST', 'network_attach', _NO_PORTS),
+        ('POST', 'network_detach', _NO_PORTS),
+        ('GET', 'network_list', _NO_PORTS),
+        ('POST', 'rebuild',
+         'not yet offered by the facade; use Nova\'s rebuild'),
+    ))
+
+#: Every routed verb.
+ALL = VERBS + NOT_IMPLEMENTED
+
+
+def rule_operations(rule):
+    """The (method, path) pairs a rule guards, for the policy document."""
+    operations = []
+    for verb in ALL:
+        if verb.rule is rule:
+            operations.append((verb.method, verb.path))
+        if verb.all_projects_rule is rule:
+            operations.append((verb.method, verb.path + '?all_projects=1'))
+    return operations
