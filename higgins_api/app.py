@@ -12,6 +12,7 @@ import webob.dec
 from higgins_api import containers
 from higgins_api import errors
 from higgins_api import nova
+from higgins_api import policy
 from higgins_api import verbs
 
 LOG = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Request(webob.Request):
     caller = None
     nova = None
     flavors = None
+    enforcer = None
     verb = None
 
     def json_body_or_empty(self):
@@ -99,6 +101,7 @@ class Application:
     def __init__(self, conf, nova_factory=nova.Nova):
         self.conf = conf
         self.flavors = containers.FlavorCache()
+        self.enforcer = policy.enforcer(conf)
         # Called as nova_factory(conf, auth=…, identity_headers=…): tests
         # pass an in-memory Nova here.
         self.nova_factory = nova_factory
@@ -155,6 +158,7 @@ class Application:
     def __call__(self, req):
         req.conf = self.conf
         req.flavors = self.flavors
+        req.enforcer = self.enforcer
         request_id = req.environ.get('openstack.request_id')
         try:
             version = requested_version(req)

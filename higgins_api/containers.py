@@ -81,7 +81,7 @@ def _view(req, server):
 
 # Collection.
 def create(req):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     body = schemas.validate(schemas.CREATE, req.json_body_or_empty())
     translate.refuse_unsupported(body)
     if not strutils.bool_from_string(req.params.get('run', 'false')):
@@ -132,8 +132,8 @@ def _create_server(req, body, server_body, memory):
 def list_(req):
     all_projects = strutils.bool_from_string(
         req.params.get('all_projects', 'false'))
-    policy.authorize(req.verb.all_projects_rule if all_projects
-                     else req.verb.rule, req.caller)
+    policy.authorize(req, req.verb.all_projects_rule if all_projects
+                     else req.verb.rule)
     limit = min(_check_int('limit', req.params.get('limit')) or
                 req.conf.api.max_limit, req.conf.api.max_limit)
     servers = req.nova.servers(all_projects=all_projects, limit=limit,
@@ -143,19 +143,19 @@ def list_(req):
 
 # One container.
 def show(req, ident):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     return 200, _view(req, find_server(req, ident))
 
 
 def patch(req, ident):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     body = schemas.validate(schemas.PATCH, req.json_body_or_empty())
     server = find_server(req, ident)
     return 200, _view(req, req.nova.update_server(server['id'], body))
 
 
 def rename(req, ident):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     name = req.params.get('name')
     if not name:
         raise errors.BadRequest('name: is required')
@@ -166,7 +166,7 @@ def rename(req, ident):
 
 
 def delete(req, ident):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     force = strutils.bool_from_string(req.params.get('force', 'false'))
     stop = strutils.bool_from_string(req.params.get('stop', 'false'))
     server = find_server(req, ident)
@@ -178,7 +178,7 @@ def delete(req, ident):
 
 def server_action(req, ident):
     """A verb that is one Nova server action without a result."""
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     server = find_server(req, ident)
     check_state(req, server)
     req.nova.action(server['id'], req.verb.nova_action, req.verb.nova_args)
@@ -201,7 +201,7 @@ def kill(req, ident):
 
 
 def logs(req, ident):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     tail = req.params.get('tail', 'all')
     lines = None if tail == 'all' else _check_int('tail', tail)
     if strutils.bool_from_string(req.params.get('timestamps', 'false')):
@@ -221,7 +221,7 @@ def logs(req, ident):
 
 
 def commit(req, ident):
-    policy.authorize(req.verb.rule, req.caller)
+    policy.authorize(req)
     repository = req.params.get('repository')
     if not repository:
         raise errors.BadRequest('repository: is required')

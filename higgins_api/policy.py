@@ -5,7 +5,6 @@ every call made with the caller's token, so a rule here can only narrow
 what Nova allows, never widen it. The rules and their defaults are rows of
 :mod:`higgins_api.verbs`.
 """
-from oslo_config import cfg
 from oslo_policy import policy
 
 from higgins_api import errors
@@ -26,21 +25,22 @@ def list_rules():
         for rule in verbs.RULES]
 
 
-_enforcer = None
+def enforcer(conf):
+    """An enforcer of the rules' defaults and ``conf``'s policy file."""
+    rules = policy.Enforcer(conf)
+    rules.register_defaults(list_rules())
+    return rules
 
 
-def enforcer():
-    global _enforcer
-    if _enforcer is None:
-        _enforcer = policy.Enforcer(cfg.CONF)
-        _enforcer.register_defaults(list_rules())
-    return _enforcer
+def authorize(req, rule=None):
+    """Raise Forbidden unless ``rule`` allows the request's caller.
 
-
-def authorize(rule, caller, target_project=None):
-    """Raise Forbidden unless ``rule`` (a verbs.Rule) allows the caller."""
+    ``rule`` is a verbs.Rule, by default the rule of the request's verb.
+    """
+    rule = rule or req.verb.rule
+    caller = req.caller
     creds = {'user_id': caller.user_id, 'project_id': caller.project_id,
              'roles': caller.roles}
-    target = {'project_id': target_project or caller.project_id}
-    if not enforcer().enforce(rule.name, target, creds):
+    target = {'project_id': caller.project_id}
+    if not req.enforcer.enforce(rule.name, target, creds):
         raise errors.Forbidden('policy does not allow %s' % rule.name)
