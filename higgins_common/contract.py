@@ -20,6 +20,12 @@ import sys
 CONTAINER_TRAIT = 'CUSTOM_HIGGINS_CONTAINER'
 #: The flavor extra spec that asks for the trait.
 CONTAINER_TRAIT_SPEC = 'trait:%s' % CONTAINER_TRAIT
+#: Reported by hosts whose engine runs containers in user namespaces (a
+#: container's root is an unprivileged id on the host).
+USERNS_TRAIT = 'CUSTOM_HIGGINS_USERNS'
+#: Reported by hosts that limit a container's writable layer to its
+#: flavor's root disk.
+DISK_QUOTA_TRAIT = 'CUSTOM_HIGGINS_DISK_QUOTA'
 
 #: Engine labels on every container the driver creates.
 LABEL_PREFIX = 'higgins.'

@@ -59,15 +59,55 @@ container_opts = [
     cfg.IntOpt('console_log_max_bytes',
                default=units.Mi, min=units.Ki,
                help='Upper bound in bytes of the console log returned.'),
+    cfg.StrOpt('disk_quota',
+               default='auto',
+               choices=[
+                   ('auto', "Enforce the flavor's root disk as the "
+                            "container's size limit when the engine's "
+                            'storage driver always can (btrfs, zfs).'),
+                   ('enforce', 'Always pass the size limit: for storage '
+                               'that can enforce it but does not say so '
+                               '(overlay2 on xfs mounted with pquota). A '
+                               'boot fails if the engine cannot.'),
+                   ('off', 'Never: the root disk is a scheduling figure '
+                           'only.')],
+               help="Whether a container's writable layer is limited to "
+                    "its flavor's root disk. Hosts that enforce it report "
+                    'the trait CUSTOM_HIGGINS_DISK_QUOTA.'),
     cfg.BoolOpt('enforce_disk_quota',
                 default=False,
-                help="Pass the flavor's root disk as the container's storage "
-                     "size limit. Only some storage drivers support it (e.g. "
-                     "overlay2 on xfs with pquota); leave off otherwise, and "
-                     "the disk figure is a scheduling hint only."),
+                deprecated_for_removal=True,
+                deprecated_reason='Use disk_quota=enforce.',
+                help='True is the same as disk_quota=enforce.'),
+    cfg.IntOpt('log_max_mb',
+               default=10, min=1,
+               help="MiB of a container's output kept in one log file "
+                    'before it is rotated.'),
+    cfg.IntOpt('log_max_files',
+               default=3, min=1,
+               help="Log files kept per container: its output on the host "
+                    'never exceeds log_max_mb times log_max_files MiB. The '
+                    'console log reads the newest lines across them.'),
 ]
 
-ALL_OPTS = engine_opts + container_opts
+image_opts = [
+    cfg.ListOpt('image_reference_patterns',
+                default=[],
+                help='Shell-style patterns of the engine references a Glance '
+                     'container image without data may name (its '
+                     'higgins_image_ref property, or its name), matched '
+                     'against the full form, e.g. docker.io/library/* or '
+                     'registry.example.com/apps/*:*. Empty: only images '
+                     'whose data is stored in Glance boot. Digests, image '
+                     "ids and Higgins' own cache names are never accepted."),
+    cfg.ListOpt('image_reference_owners',
+                default=[],
+                help='Glance owners (project ids) whose images may name an '
+                     'engine reference. Empty: any owner, within '
+                     'image_reference_patterns.'),
+]
+
+ALL_OPTS = engine_opts + container_opts + image_opts
 
 
 def register_opts(conf):

@@ -17,10 +17,30 @@ LOG = logging.getLogger(__name__)
 
 # The engine's CPU quota counts billionths of a CPU.
 NANO_CPUS_PER_CPU = units.G
+# Extra specs under this prefix would be Higgins' own.
+FLAVOR_SPEC_PREFIX = 'higgins:'
 # Docker and Linux limit a hostname to 63 characters.
 MAX_HOSTNAME = 63
 # The search path an engine uses when neither image nor user sets one.
 DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+
+class Refused(ValueError):
+    """A flavor setting Higgins will not honour; the message is safe."""
+
+
+def check_flavor_extra_specs(extra_specs):
+    """Refuse extra specs in Higgins' namespace: none is a setting yet.
+
+    Flavors are the operator's, but a key such as ``higgins:privileged``
+    reads like a promise; refusing it says plainly that no flavor reaches
+    privileged mode, host namespaces, devices or host paths.
+    """
+    for key in sorted(extra_specs or {}):
+        if key.startswith(FLAVOR_SPEC_PREFIX):
+            raise Refused('flavor extra spec %s is not a Higgins setting; '
+                          'containers never get privileged mode, host '
+                          'namespaces, devices or host paths' % key)
 
 
 def host_labels(host):
@@ -28,13 +48,16 @@ def host_labels(host):
     return {contract.LABEL_MANAGED: '1', contract.LABEL_HOST: host}
 
 
-def build(instance, image, host, host_cpus, conf):
+def build(instance, image, host, host_cpus, conf, disk_quota=False):
     """Return the ContainerSpec for ``instance`` booting engine ``image``.
 
-    ``conf`` is the ``[higgins]`` option group. Raises
-    ``higgins_common.metadata.InvalidMetadata`` for unusable server metadata.
+    ``conf`` is the ``[higgins]`` option group; ``disk_quota`` says whether
+    the engine enforces the flavor's root disk. Raises
+    ``higgins_common.metadata.InvalidMetadata`` for unusable server metadata
+    and ``Refused`` for flavor extra specs Higgins does not honour.
     """
     flavor = instance.flavor
+    check_flavor_extra_specs(flavor.extra_specs)
     overrides = metadata.parse_metadata(instance.metadata)
 
     vcpus = flavor.vcpus
@@ -48,9 +71,8 @@ def build(instance, image, host, host_cpus, conf):
     memory = flavor.memory_mb * units.Mi
     # No swap beyond the flavor's own swap allowance.
     memory_and_swap = memory + (flavor.swap or 0) * units.Mi
-    disk = None
-    if conf.enforce_disk_quota and flavor.root_gb:
-        disk = flavor.root_gb * units.Gi
+    disk = (flavor.root_gb * units.Gi
+            if disk_quota and flavor.root_gb else None)
 
     labels = dict(overrides.labels)
     labels.update(host_labels(host))
@@ -73,6 +95,8 @@ def build(instance, image, host, host_cpus, conf):
         disk_bytes=disk,
         cap_add=tuple(conf.cap_add),
         network_mode=conf.network_mode,
+        log_max_bytes=conf.log_max_mb * units.Mi,
+        log_max_files=conf.log_max_files,
     )
 
 

@@ -77,7 +77,8 @@ class HigginsDriver(driver.ComputeDriver):
             CONF.higgins.engine_url, timeout=CONF.higgins.engine_timeout)
         self._host = CONF.host
         self._images = images.ImageManager(
-            self._engine, glance.API(), CONF.higgins.image_pull_timeout)
+            self._engine, glance.API(), CONF.higgins.image_pull_timeout,
+            CONF.higgins)
         self._states = states.StateCache(STATE_CACHE_TTL)
         self._refresh_lock = threading.Lock()
         self._listener = None
@@ -92,6 +93,7 @@ class HigginsDriver(driver.ComputeDriver):
                  '%(storage)s) at %(url)s',
                  {'version': info.version, 'storage': info.storage_driver,
                   'url': CONF.higgins.engine_url})
+        self._warn_weak_isolation(info)
         self._listener = events.EventListener(
             self._engine, container_builder.host_labels(self._host),
             on_event=self._handle_engine_event,
@@ -110,6 +112,19 @@ class HigginsDriver(driver.ComputeDriver):
         if 'SYS_ADMIN' in CONF.higgins.cap_add:
             LOG.warning('[higgins] cap_add gives containers SYS_ADMIN, which '
                         'is close to root on the host')
+
+    @staticmethod
+    def _warn_weak_isolation(info):
+        if not info.userns_remapped:
+            LOG.warning('The engine does not remap user ids: root in a '
+                        'container is root on this host. Run it with user '
+                        'namespaces (dockerd --userns-remap); see '
+                        'docs/security.md')
+        if not resources.enforces_disk_quota(info, CONF.higgins):
+            LOG.warning('Root disks are not enforced (storage driver %s, '
+                        '[higgins] disk_quota=%s): a container can fill the '
+                        "engine's storage; see docs/security.md",
+                        info.storage_driver, CONF.higgins.disk_quota)
 
     def cleanup_host(self, host):
         if self._listener is not None:
@@ -136,10 +151,13 @@ class HigginsDriver(driver.ComputeDriver):
             orc.MEMORY_MB: CONF.reserved_host_memory_mb,
             orc.DISK_GB: self._get_reserved_host_disk_gb_from_config(),
         }
+        info = self._engine_info()
         provider_tree.update_inventory(nodename, resources.inventory(
-            self._engine_info(), self._get_allocation_ratios(inventory),
+            info, self._get_allocation_ratios(inventory),
             reserved, CONF.instances_path))
-        provider_tree.add_traits(nodename, contract.CONTAINER_TRAIT)
+        held, lacking = resources.traits(info, CONF.higgins)
+        provider_tree.add_traits(nodename, *held)
+        provider_tree.remove_traits(nodename, *lacking)
 
     def _engine_info(self):
         with self._as_nova_errors(failure=self._host_unavailable):
@@ -227,7 +245,7 @@ class HigginsDriver(driver.ComputeDriver):
         except images.ImageUnusable as exc:
             raise exception.ImageUnacceptable(
                 image_id=exc.image_id, reason=exc.reason) from exc
-        except metadata.InvalidMetadata as exc:
+        except (metadata.InvalidMetadata, container_builder.Refused) as exc:
             raise exception.InvalidInput(reason=str(exc)) from exc
         except engine_errors.EngineError as exc:
             if failure is not None:
@@ -244,10 +262,12 @@ class HigginsDriver(driver.ComputeDriver):
               block_device_info=None, power_on=True, accel_info=None):
         with self._as_nova_errors(failure=_deploy_failure):
             image, image_info = self._images.prepare(context, image_meta)
-        host_cpus = self._engine_info().cpus
+        info = self._engine_info()
         with self._as_nova_errors():
             spec = container_builder.build(
-                instance, image, self._host, host_cpus, CONF.higgins)
+                instance, image, self._host, info.cpus, CONF.higgins,
+                disk_quota=resources.enforces_disk_quota(
+                    info, CONF.higgins))
         if network_info:
             LOG.warning('Neutron ports are not wired into containers yet; '
                         'the container uses network mode %s',

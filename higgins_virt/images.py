@@ -34,6 +34,7 @@ from oslo_utils import excutils
 from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import errors as engine_errors
 from higgins_virt import image_archive
+from higgins_virt import image_policy
 
 LOG = logging.getLogger(__name__)
 
@@ -165,10 +166,13 @@ class _ChunkReader:
 class ImageManager:
     """Glance images as engine images, for one compute host."""
 
-    def __init__(self, engine, image_api, pull_timeout):
+    def __init__(self, engine, image_api, pull_timeout, policy_conf):
         self._engine = engine
         self._glance = image_api
         self._pull_timeout = pull_timeout
+        # The [higgins] options image_reference_patterns and _owners, read
+        # at each use so that a changed configuration applies at once.
+        self._policy_conf = policy_conf
         self._last_used = {}
         self._last_used_lock = threading.Lock()
 
@@ -193,6 +197,7 @@ class ImageManager:
             except engine_errors.ImageNotFound:
                 pass
             record = self._glance.get(context, image_id)
+            self._check_policy(image_id, record)
             if record.get('size'):
                 source = self._import(context, image_id, record)
             else:
@@ -279,17 +284,36 @@ class ImageManager:
                 'its data could not be read from the image service')
             ) from failure[0]
 
-    def _local_reference(self, image_id, record):
-        """The engine reference of a data-less container image.
+    def _check_policy(self, image_id, record):
+        properties = record.get('properties') or {}
+        try:
+            image_policy.check_properties(properties, (REFERENCE_PROPERTY,))
+            if not record.get('size'):
+                image_policy.check(
+                    self._reference_of(image_id, record),
+                    record.get('owner'),
+                    self._policy_conf.image_reference_patterns,
+                    self._policy_conf.image_reference_owners)
+        except image_policy.ReferenceRefused as exc:
+            LOG.warning('Glance image %s refused: %s', image_id, exc)
+            raise ImageUnusable(image_id, str(exc)) from exc
 
-        Pulled first when the engine does not have it yet.
-        """
+    @staticmethod
+    def _reference_of(image_id, record):
         reference = (record.get('properties', {}).get(REFERENCE_PROPERTY) or
                      record.get('name'))
         if not reference:
             raise ImageUnusable(image_id, _(
                 'it has no data, no %s property and no name')
                 % REFERENCE_PROPERTY)
+        return reference
+
+    def _local_reference(self, image_id, record):
+        """The engine reference of a data-less container image.
+
+        Pulled first when the engine does not have it yet.
+        """
+        reference = self._reference_of(image_id, record)
         try:
             self._engine.inspect_image(reference)
             return reference

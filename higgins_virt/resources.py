@@ -13,6 +13,30 @@ from oslo_serialization import jsonutils
 from oslo_utils import units
 from oslo_utils import versionutils
 
+from higgins_common import contract
+
+# Storage drivers that always honour a per-container size.
+DISK_QUOTA_DRIVERS = frozenset(['btrfs', 'zfs'])
+
+
+def enforces_disk_quota(engine_info, conf):
+    """Whether containers get their flavor's root disk as a hard limit."""
+    mode = 'enforce' if conf.enforce_disk_quota else conf.disk_quota
+    if mode == 'auto':
+        return engine_info.storage_driver in DISK_QUOTA_DRIVERS
+    return mode == 'enforce'
+
+
+def traits(engine_info, conf):
+    """(traits this host has, Higgins traits it does not have)."""
+    facts = {
+        contract.CONTAINER_TRAIT: True,
+        contract.USERNS_TRAIT: engine_info.userns_remapped,
+        contract.DISK_QUOTA_TRAIT: enforces_disk_quota(engine_info, conf),
+    }
+    return ({trait for trait, held in facts.items() if held},
+            {trait for trait, held in facts.items() if not held})
+
 
 def _disk_stats(path):
     """Return (total_gb, free_gb) of the filesystem holding ``path``."""

@@ -51,6 +51,10 @@ class ContainerSpec:
     disk_bytes: int = None
     cap_add: tuple = ()
     network_mode: str = 'none'
+    # The container's output kept on the host: at most this many files of
+    # this size.
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_max_files: int = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +97,8 @@ class EngineInfo:
     storage_driver: str
     root_dir: str
     architecture: str
+    # Container root is an unprivileged id on the host (user namespaces).
+    userns_remapped: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

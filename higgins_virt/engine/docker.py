@@ -105,6 +105,12 @@ def _split_reference(reference):
     return repository, tag
 
 
+def _remaps_users(info):
+    # Each security option reads like "name=userns" (API 1.30 and later).
+    return any(option == 'name=userns' or option.startswith('name=userns,')
+               for option in info.get('SecurityOptions') or ())
+
+
 def _container_info(summary_or_inspect):
     """Build ContainerInfo from a list entry or an inspect document."""
     doc = summary_or_inspect
@@ -190,7 +196,8 @@ class DockerEngine(base.ContainerEngine):
             version=str(info.get('ServerVersion') or ''),
             storage_driver=str(info.get('Driver') or ''),
             root_dir=str(info.get('DockerRootDir') or ''),
-            architecture=str(info.get('Architecture') or ''))
+            architecture=str(info.get('Architecture') or ''),
+            userns_remapped=_remaps_users(info))
 
     def inspect_image(self, image):
         with _as_engine_errors('inspect image', image):
@@ -302,6 +309,11 @@ class DockerEngine(base.ContainerEngine):
             pids_limit=spec.pids_limit,
             storage_opt=({'size': str(spec.disk_bytes)}
                          if spec.disk_bytes else None),
+            # Rotated by the engine, so one container's output cannot fill
+            # the host's disk; reading logs spans the rotated files.
+            log_config={'Type': 'json-file', 'Config': {
+                'max-size': str(spec.log_max_bytes),
+                'max-file': str(spec.log_max_files)}},
         )
         with _as_engine_errors('create', spec.name):
             created = client.create_container(

@@ -16,7 +16,10 @@ import fixtures
 TEST_IMAGE = os.environ.get('HIGGINS_TEST_IMAGE', 'higgins/busybox:latest')
 
 
-def engine_client():
+def engine_client(url=None):
+    """A docker-py client of the engine at ``url`` (default: the machine's)."""
+    if url:
+        return docker.DockerClient(base_url=url, version='auto')
     return docker.from_env(version='auto')
 
 
@@ -29,12 +32,13 @@ def containers_of_host(client, host):
 class EngineCleanupFixture(fixtures.Fixture):
     """Removes every container of ``host`` when the test ends."""
 
-    def __init__(self, host):
+    def __init__(self, host, url=None):
         super().__init__()
         self.host = host
+        self.url = url
 
     def _setUp(self):
-        self.client = engine_client()
+        self.client = engine_client(self.url)
         self.addCleanup(self.client.close)
         self.addCleanup(self._remove_all)
 

@@ -21,6 +21,7 @@ from oslo_utils import uuidutils
 from higgins_common import contract
 # Importing the driver registers the [higgins] options tests may set.
 from higgins_virt import driver  # noqa: F401
+from higgins_virt import image_policy
 from higgins_virt import images
 from higgins_virt.tests import engine_fixtures
 
@@ -86,21 +87,31 @@ class HigginsTestCase(integrated_helpers._IntegratedTestBase):
     # RPC casts stay asynchronous, as in a real cloud: several builds and
     # lifecycle events really run at the same time.
     CAST_AS_CALL = False
+    #: The engine the compute host uses; None for the machine's own.
+    engine_url = None
 
     def setUp(self):
         self.flags(compute_driver='higgins.HigginsDriver')
+        if self.engine_url:
+            self.flags(engine_url=self.engine_url, group='higgins')
         self.flags(api_paste_config=NOVA_API_PASTE, group='wsgi')
+        # The test image is registered without data, as an engine
+        # reference: the operator must allow exactly that reference.
+        self.flags(image_reference_patterns=[
+            image_policy.normalize(engine_fixtures.TEST_IMAGE)],
+            group='higgins')
         self.compute_host = 'higgins-test-%s' % uuidutils.generate_uuid()[:8]
         super().setUp()
         self.glance = self.useFixture(ContainerGlanceFixture(self))
-        self.engine = engine_fixtures.engine_client()
+        self.engine = engine_fixtures.engine_client(self.engine_url)
         self.addCleanup(self.engine.close)
         # Cleanups run last-in first-out: containers go before the images
         # they use.
         self._engine_images = []
         self.addCleanup(self._remove_engine_images)
         self.useFixture(
-            engine_fixtures.EngineCleanupFixture(self.compute_host))
+            engine_fixtures.EngineCleanupFixture(self.compute_host,
+                                                 self.engine_url))
         self.image_id = self.register_image(engine_fixtures.TEST_IMAGE,
                                             TEST_IMAGE_ID)
         self.flavor_id = self._create_flavor(

@@ -106,6 +106,8 @@ class GlanceImageTest(ArchiveTestCase):
         self.assertEqual([], self.host_containers())
 
     def test_reference_that_cannot_be_pulled(self):
+        self.flags(image_reference_patterns=['higgins-test.invalid/*'],
+                   group='higgins')
         image_id = self.register_image('remote', properties={
             'higgins_image_ref': 'higgins-test.invalid/nothing:1'})
         server = self.boot(image_id=image_id, expected_state='ERROR')

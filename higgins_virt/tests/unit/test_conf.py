@@ -21,7 +21,9 @@ class ConfTest(unittest.TestCase):
              'image_pull_timeout',
              'network_mode', 'pids_limit', 'cap_add', 'default_stop_timeout',
              'console_log_lines', 'console_log_max_bytes',
-             'enforce_disk_quota'},
+             'enforce_disk_quota', 'disk_quota', 'log_max_mb',
+             'log_max_files', 'image_reference_patterns',
+             'image_reference_owners'},
             {opt.name for opt in opts})
 
     def test_sample_config_is_current(self):

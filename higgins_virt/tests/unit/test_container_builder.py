@@ -17,10 +17,11 @@ class BuildTest(test.NoDBTestCase):
         super().setUp()
         fakes.register_higgins_opts()
 
-    def _build(self, host_cpus=8, **kwargs):
+    def _build(self, host_cpus=8, disk_quota=False, **kwargs):
         instance = fakes.instance(**kwargs)
         return container_builder.build(instance, 'busybox', 'node-1',
-                                       host_cpus, conf.CONF.higgins)
+                                       host_cpus, conf.CONF.higgins,
+                                       disk_quota=disk_quota)
 
     def test_limits_and_hardening(self):
         spec = self._build(vcpus=2, memory_mb=256, swap=0)
@@ -40,9 +41,33 @@ class BuildTest(test.NoDBTestCase):
         self.assertEqual(2 * 10 ** 9,
                          self._build(vcpus=4, host_cpus=2).nano_cpus)
 
-    def test_disk_quota_only_when_enabled(self):
-        self.flags(enforce_disk_quota=True, group='higgins')
-        self.assertEqual(3 * 1024 ** 3, self._build(root_gb=3).disk_bytes)
+    def test_disk_quota_only_when_enforced(self):
+        self.assertEqual(3 * 1024 ** 3,
+                         self._build(root_gb=3, disk_quota=True).disk_bytes)
+        self.assertIsNone(self._build(root_gb=3).disk_bytes)
+
+    def test_logs_are_capped_by_options(self):
+        self.flags(log_max_mb=2, log_max_files=4, group='higgins')
+        spec = self._build()
+        self.assertEqual((2 * 1024 * 1024, 4),
+                         (spec.log_max_bytes, spec.log_max_files))
+
+    def test_extra_specs_in_higgins_namespace_are_refused(self):
+        for key in ('higgins:privileged', 'higgins:network_mode',
+                    'higgins:devices', 'higgins:binds', 'higgins:pid'):
+            instance = fakes.instance()
+            instance.flavor.extra_specs = {key: 'true'}
+            with self.assertRaisesRegex(container_builder.Refused, key):
+                container_builder.build(instance, 'busybox', 'node-1', 2,
+                                        conf.CONF.higgins)
+
+    def test_other_extra_specs_are_left_to_nova(self):
+        instance = fakes.instance()
+        instance.flavor.extra_specs = {
+            'trait:CUSTOM_HIGGINS_CONTAINER': 'required',
+            'hw:cpu_policy': 'shared'}
+        container_builder.build(instance, 'busybox', 'node-1', 2,
+                                conf.CONF.higgins)
 
     def test_labels(self):
         instance = fakes.instance(metadata={'higgins:label:team': 'blue'})

@@ -96,3 +96,16 @@ class EventStreamTest(unittest.TestCase):
             [('c-start', base.EVENT_STARTED), ('c-pause', base.EVENT_PAUSED),
              ('c-unpause', base.EVENT_RESUMED), ('c-die', base.EVENT_STOPPED)],
             [(e.container_id, e.kind) for e in stream])
+
+
+class UserNamespaceTest(unittest.TestCase):
+
+    def test_security_options_of_a_remapping_engine(self):
+        self.assertTrue(docker_engine._remaps_users({'SecurityOptions': [
+            'name=seccomp,profile=default', 'name=userns']}))
+
+    def test_engines_that_do_not_remap(self):
+        for options in ([], ['name=seccomp,profile=default'],
+                        ['name=usernsx'], None):
+            self.assertFalse(docker_engine._remaps_users(
+                {'SecurityOptions': options}), options)

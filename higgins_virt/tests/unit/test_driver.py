@@ -250,3 +250,51 @@ class EventTest(DriverTestCase):
              (stopped.uuid, virtevent.EVENT_LIFECYCLE_STOPPED),
              (created.uuid, virtevent.EVENT_LIFECYCLE_STOPPED)],
             [(e.get_instance_uuid(), e.get_transition()) for e in emitted])
+
+
+class HostIsolationReportTest(DriverTestCase):
+
+    def _tree(self):
+        tree = mock.Mock()
+        tree.data.return_value.inventory = {}
+        return tree
+
+    def test_traits_follow_what_the_engine_enforces(self):
+        self.engine.info.return_value = base.EngineInfo(
+            cpus=2, memory_bytes=4 << 30, version='20.10.24',
+            storage_driver='btrfs', root_dir='/', architecture='x86_64',
+            userns_remapped=True)
+        tree = self._tree()
+        self.driver.update_provider_tree(tree, 'node-1')
+        tree.add_traits.assert_called_once()
+        self.assertEqual('node-1', tree.add_traits.call_args[0][0])
+        self.assertEqual(
+            {'CUSTOM_HIGGINS_CONTAINER', 'CUSTOM_HIGGINS_USERNS',
+             'CUSTOM_HIGGINS_DISK_QUOTA'},
+            set(tree.add_traits.call_args[0][1:]))
+        tree.remove_traits.assert_called_once_with('node-1')
+
+    def test_a_plain_engine_loses_the_isolation_traits(self):
+        tree = self._tree()
+        self.driver.update_provider_tree(tree, 'node-1')
+        self.assertEqual({'CUSTOM_HIGGINS_CONTAINER'},
+                         set(tree.add_traits.call_args[0][1:]))
+        self.assertEqual(
+            {'CUSTOM_HIGGINS_USERNS', 'CUSTOM_HIGGINS_DISK_QUOTA'},
+            set(tree.remove_traits.call_args[0][1:]))
+
+    def test_start_up_warns_about_weak_isolation(self):
+        with mock.patch.object(higgins_driver, 'LOG') as log, \
+                mock.patch.object(higgins_driver.events, 'EventListener'):
+            self.driver.init_host('node-1')
+        warnings = ' '.join(call[0][0] for call in log.warning.call_args_list)
+        self.assertIn('does not remap user ids', warnings)
+        self.assertIn('Root disks are not enforced', warnings)
+
+    def test_spawn_on_btrfs_limits_the_root_disk(self):
+        self.engine.info.return_value = base.EngineInfo(
+            cpus=2, memory_bytes=4 << 30, version='20.10.24',
+            storage_driver='btrfs', root_dir='/', architecture='x86_64')
+        self._spawn()
+        spec = self.engine.create.call_args[0][0]
+        self.assertEqual(self.instance.flavor.root_gb << 30, spec.disk_bytes)

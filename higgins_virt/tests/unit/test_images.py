@@ -29,8 +29,11 @@ class ImageManagerTestCase(test.NoDBTestCase):
         self.engine = mock.create_autospec(base.ContainerEngine,
                                            instance=True)
         self.glance = mock.Mock()
-        self.manager = images.ImageManager(self.engine, self.glance,
-                                           pull_timeout=5)
+        self.manager = images.ImageManager(
+            self.engine, self.glance, pull_timeout=5,
+            policy_conf=mock.Mock(
+                image_reference_patterns=['docker.io/library/*'],
+                image_reference_owners=[]))
 
     def _meta(self, container_format='docker'):
         return objects.ImageMeta.from_dict(
@@ -67,6 +70,26 @@ class PrepareTest(ImageManagerTestCase):
         self.engine.pull_image.assert_called_once_with('nginx:1.27', 5)
         self.engine.tag_image.assert_called_once_with(
             'nginx:1.27', images.cache_reference(IMAGE_ID))
+
+    def test_reference_the_operator_does_not_allow_is_refused(self):
+        self.engine.inspect_image.side_effect = errors.ImageNotFound()
+        self.glance.get.return_value = {
+            'size': 0, 'name': 'app', 'owner': 'p2',
+            'properties': {'higgins_image_ref': 'higgins/glance-other'}}
+        self.assertRaisesRegex(images.ImageUnusable, 'cache',
+                               self.manager.prepare, None, self._meta())
+        self.engine.pull_image.assert_not_called()
+        self.engine.tag_image.assert_not_called()
+
+    def test_unknown_higgins_property_is_refused_even_with_data(self):
+        self.engine.inspect_image.side_effect = errors.ImageNotFound()
+        self.glance.get.return_value = {
+            'size': 10, 'name': 'app',
+            'properties': {'higgins_privileged': 'true'}}
+        self.assertRaisesRegex(images.ImageUnusable,
+                               'higgins_privileged',
+                               self.manager.prepare, None, self._meta())
+        self.glance.download.assert_not_called()
 
     def test_pull_failure_is_a_clean_refusal(self):
         self.engine.inspect_image.side_effect = errors.ImageNotFound()

@@ -1,10 +1,12 @@
 """Nova's resource view of a host, from what the engine reports."""
+import dataclasses
 import unittest
 from unittest import mock
 
 from nova.objects import fields
 from oslo_utils import units
 
+from higgins_common import contract
 from higgins_virt.engine import base
 from higgins_virt import resources
 
@@ -46,3 +48,51 @@ class AvailableResourceTest(unittest.TestCase):
         self.assertEqual([('x86_64', fields.HVType.DOCKER,
                            fields.VMMode.EXE)],
                          resource['supported_instances'])
+
+
+INFO = base.EngineInfo(cpus=2, memory_bytes=4 << 30, version='20.10.24',
+                       storage_driver='overlay2', root_dir='/',
+                       architecture='x86_64')
+
+
+def _conf(disk_quota='auto', enforce_disk_quota=False):
+    return mock.Mock(disk_quota=disk_quota,
+                     enforce_disk_quota=enforce_disk_quota)
+
+
+class DiskQuotaTest(unittest.TestCase):
+
+    def test_auto_enforces_on_drivers_that_always_can(self):
+        for driver, expected in (('btrfs', True), ('zfs', True),
+                                 ('overlay2', False), ('vfs', False)):
+            info = dataclasses.replace(INFO, storage_driver=driver)
+            self.assertEqual(expected,
+                             resources.enforces_disk_quota(info, _conf()),
+                             driver)
+
+    def test_enforce_and_off_override_the_driver(self):
+        btrfs = dataclasses.replace(INFO, storage_driver='btrfs')
+        self.assertTrue(resources.enforces_disk_quota(
+            INFO, _conf('enforce')))
+        self.assertFalse(resources.enforces_disk_quota(btrfs, _conf('off')))
+
+    def test_deprecated_option_means_enforce(self):
+        self.assertTrue(resources.enforces_disk_quota(
+            INFO, _conf('off', enforce_disk_quota=True)))
+
+
+class TraitsTest(unittest.TestCase):
+
+    def test_plain_engine(self):
+        held, lacking = resources.traits(INFO, _conf())
+        self.assertEqual({contract.CONTAINER_TRAIT}, held)
+        self.assertEqual({contract.USERNS_TRAIT, contract.DISK_QUOTA_TRAIT},
+                         lacking)
+
+    def test_hardened_engine(self):
+        info = dataclasses.replace(INFO, storage_driver='btrfs',
+                                   userns_remapped=True)
+        held, lacking = resources.traits(info, _conf())
+        self.assertEqual({contract.CONTAINER_TRAIT, contract.USERNS_TRAIT,
+                          contract.DISK_QUOTA_TRAIT}, held)
+        self.assertEqual(set(), lacking)
