@@ -18,6 +18,8 @@ class SpawnFailureTest(base.HigginsTestCase):
         self.assertEqual([], self.host_containers())
 
     def test_unknown_image(self):
+        self.flags(image_reference_patterns=['docker.io/higgins/*'],
+                   group='higgins')
         image_id = self.register_image('higgins/not-on-this-engine:1')
         server = self.boot(image_id=image_id, expected_state='ERROR')
         self.assertCleanFault(server, 'not present on the container engine')
