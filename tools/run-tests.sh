@@ -7,42 +7,30 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 venv=${HIGGINS_VENV:-$top/.venv}
+# shellcheck source=tools/lib/host.sh
+. tools/lib/host.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
 step "Debian packages"
-need=()
-for pkg in docker.io busybox-static python3-venv python3-dev gcc shellcheck; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
-fi
+host_install_packages docker.io busybox-static python3-venv python3-dev gcc shellcheck
 
 step "Docker engine"
-if ! docker info >/dev/null 2>&1; then
-    echo "starting dockerd (log: /var/log/higgins-dockerd.log)"
-    nohup dockerd >/var/log/higgins-dockerd.log 2>&1 &
-    for _ in $(seq 60); do
-        docker info >/dev/null 2>&1 && break
-        sleep 0.5
-    done
-    docker info >/dev/null 2>&1 || {
-        echo "dockerd did not start: see /var/log/higgins-dockerd.log" >&2
-        exit 1
-    }
-fi
+dockerd_log=/var/log/higgins-dockerd.log
+host_docker_up || echo "starting dockerd (log: $dockerd_log)"
+host_ensure_dockerd "$dockerd_log" || {
+    echo "dockerd did not start: see $dockerd_log" >&2
+    exit 1
+}
 docker version --format 'engine {{.Server.Version}}'
 
 step "Python environment ($venv)"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-stamp=$venv/.higgins-installed
+host_ensure_venv "$venv"
 want=$(sha256sum < setup.py | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+if ! host_venv_current "$venv" .higgins-installed "$want"; then
     "$venv/bin/pip" install -q --upgrade pip
     "$venv/bin/pip" install -q -e ".[test,api]"
-    echo "$want" > "$stamp"
+    host_venv_mark "$venv" .higgins-installed "$want"
 fi
 
 step "Test image"
