@@ -139,7 +139,7 @@ function configure_tempest_for_higgins {
 # leave them behind with no server.
 function remove_higgins_containers {
     if sudo docker info >/dev/null 2>&1; then
-        sudo docker ps -aq --filter label=higgins.managed=1 |
+        sudo docker ps -aq --filter "label=$HIGGINS_LABEL_MANAGED=1" |
             xargs -r sudo docker rm -f >/dev/null
     fi
 }
