@@ -1,53 +1,41 @@
-"""Set up the all-in-one cloud's catalog, accounts, flavors and image.
+"""Set up the all-in-one cloud's accounts, catalog, flavors and image.
 
 Runs as Keystone's bootstrap admin (OS_* variables) and is idempotent: what
-exists is left alone, so `higgins-aio up` can run it every time.
+exists is left alone, so `higgins-aio up` can run it every time. Addresses
+are not kept here: each service's lib/<service>.sh passes its catalog URL,
+and the facade's URL is $FACADE_URL, exported by lib/config.sh. The flavors
+and the trait they require are higgins_common.contract's.
 
-usage: bootstrap.py accounts SERVICE_PASSWORD DEMO_PASSWORD
+usage: bootstrap.py accounts DEMO_PASSWORD
+       bootstrap.py service NAME TYPE URL DESCRIPTION SERVICE_PASSWORD
        bootstrap.py image BUSYBOX_ARCHIVE      (needs Glance)
        bootstrap.py flavors                     (needs Nova's API)
-       bootstrap.py facade-demo FACADE_URL      (as the demo user)
-       bootstrap.py facade-show FACADE_URL
+       bootstrap.py facade-demo                 (as the demo user)
+       bootstrap.py facade-show
 """
+import os
 import sys
 import time
 
 import openstack
 
-HOST = '127.0.0.1'
-SERVICES = [
-    # name, type, URL, description
-    ('nova', 'compute', 'http://%s:8774/v2.1' % HOST, 'Compute'),
-    ('placement', 'placement', 'http://%s:8778' % HOST, 'Placement'),
-    ('glance', 'image', 'http://%s:9292' % HOST, 'Image'),
-    ('neutron', 'network', 'http://%s:9696' % HOST, 'Networking'),
-    ('higgins', 'container', 'http://%s:9517/v1' % HOST,
-     'Higgins containers'),
-]
-SERVICE_USERS = ('nova', 'glance', 'placement', 'neutron', 'higgins')
-CONTAINER_TRAIT = 'CUSTOM_HIGGINS_CONTAINER'
-FLAVORS = [
-    # name, vCPUs, RAM MiB, disk GiB
-    ('c1.tiny', 1, 128, 1),
-    ('c1.small', 1, 256, 1),
-    ('c1.medium', 2, 512, 2),
-]
+from higgins_common import contract
+
 IMAGE_NAME = 'busybox'
 
 
-def ensure_service_catalog(conn):
-    for name, service_type, url, description in SERVICES:
-        service = conn.identity.find_service(name)
-        if service is None:
-            service = conn.identity.create_service(
-                name=name, type=service_type, description=description)
-        for interface in ('public', 'internal', 'admin'):
-            existing = list(conn.identity.endpoints(
-                service_id=service.id, interface=interface))
-            if not existing:
-                conn.identity.create_endpoint(
-                    service_id=service.id, interface=interface, url=url,
-                    region_id='RegionOne')
+def ensure_catalog_entry(conn, name, service_type, url, description):
+    service = conn.identity.find_service(name)
+    if service is None:
+        service = conn.identity.create_service(
+            name=name, type=service_type, description=description)
+    for interface in ('public', 'internal', 'admin'):
+        existing = list(conn.identity.endpoints(
+            service_id=service.id, interface=interface))
+        if not existing:
+            conn.identity.create_endpoint(
+                service_id=service.id, interface=interface, url=url,
+                region_id='RegionOne')
 
 
 def ensure_user(conn, name, password, project, role):
@@ -67,32 +55,38 @@ def ensure_project(conn, name):
                                                    domain_id='default')
 
 
-def ensure_accounts(conn, service_password, demo_password):
-    admin = conn.identity.find_role('admin')
-    member = (conn.identity.find_role('member') or
-              conn.identity.create_role(name='member'))
-    service = ensure_project(conn, 'service')
+def ensure_role(conn, name):
+    return (conn.identity.find_role(name) or
+            conn.identity.create_role(name=name))
+
+
+def ensure_accounts(conn, demo_password):
+    member = ensure_role(conn, 'member')
+    ensure_project(conn, 'service')
     # Service tokens (Nova's [service_user]) must carry the 'service' role.
-    service_role = (conn.identity.find_role('service') or
-                    conn.identity.create_role(name='service'))
-    for user in SERVICE_USERS:
-        ensure_user(conn, user, service_password, service, admin)
-        conn.identity.assign_project_role_to_user(
-            service, conn.identity.find_user(user, domain_id='default'),
-            service_role)
+    ensure_role(conn, 'service')
     for project_name in ('demo', 'alt_demo'):
         project = ensure_project(conn, project_name)
         ensure_user(conn, project_name, demo_password, project, member)
 
 
+def ensure_service_user(conn, name, password):
+    """Service user NAME: admin and service roles in the service project."""
+    service = ensure_project(conn, 'service')
+    ensure_user(conn, name, password, service, ensure_role(conn, 'admin'))
+    conn.identity.assign_project_role_to_user(
+        service, conn.identity.find_user(name, domain_id='default'),
+        ensure_role(conn, 'service'))
+
+
 def ensure_flavors(conn):
-    for name, vcpus, ram, disk in FLAVORS:
+    for name, vcpus, ram, disk in contract.FLAVORS:
         flavor = conn.compute.find_flavor(name)
         if flavor is None:
             flavor = conn.compute.create_flavor(name=name, vcpus=vcpus,
                                                 ram=ram, disk=disk)
         conn.compute.create_flavor_extra_specs(
-            flavor, {'trait:%s' % CONTAINER_TRAIT: 'required'})
+            flavor, {contract.CONTAINER_TRAIT_SPEC: 'required'})
 
 
 def ensure_quotas(conn):
@@ -159,18 +153,20 @@ def main():
     phase, args = sys.argv[1], sys.argv[2:]
     conn = openstack.connect()
     if phase == 'accounts':
-        service_password, demo_password = args
-        ensure_accounts(conn, service_password, demo_password)
-        ensure_service_catalog(conn)
+        ensure_accounts(conn, *args)
+    elif phase == 'service':
+        name, service_type, url, description, password = args
+        ensure_service_user(conn, name, password)
+        ensure_catalog_entry(conn, name, service_type, url, description)
     elif phase == 'image':
         ensure_image(conn, args[0])
     elif phase == 'flavors':
         ensure_flavors(conn)
         ensure_quotas(conn)
     elif phase == 'facade-demo':
-        facade_demo(conn, args[0])
+        facade_demo(conn, os.environ['FACADE_URL'])
     elif phase == 'facade-show':
-        facade_show(conn, args[0])
+        facade_show(conn, os.environ['FACADE_URL'])
     else:
         sys.exit(__doc__)
 

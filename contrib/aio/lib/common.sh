@@ -12,13 +12,27 @@ AIO_ETC=$AIO_HOME/etc
 AIO_LOG=$AIO_HOME/log
 AIO_RUN=$AIO_HOME/run
 AIO_DATA=$AIO_HOME/data
-AIO_HOST=${AIO_HOST:-127.0.0.1}
 # Passwords of this throw-away, loopback-only cloud; kept in one file so
 # re-runs agree with the databases they created.
 AIO_SECRETS=$AIO_HOME/secrets.env
 
 STEP_STARTED=0
 STEP_LOG=
+
+# What the services need installed, gathered by their install_* functions
+# and installed by `up` in one Debian step and one pip step.
+AIO_APT_PACKAGES=()
+AIO_PIP_PACKAGES=()
+
+# need_apt PKG...: Debian packages a service needs.
+need_apt() {
+    AIO_APT_PACKAGES+=("$@")
+}
+
+# need_pip REQUIREMENT...: Python packages a service needs in $AIO_VENV.
+need_pip() {
+    AIO_PIP_PACKAGES+=("$@")
+}
 
 step() {
     STEP_STARTED=$(date +%s%N)
@@ -81,9 +95,25 @@ start_wsgi_service() {
     shift 3
     # Keep idle connections longer than clients' polling interval: a
     # connection closed just as a client reuses it fails the request.
+    # shellcheck disable=SC2153  # AIO_HOST is config.sh's
     start_service "$name" env "$@" "$AIO_VENV/bin/gunicorn" \
         --bind "$AIO_HOST:$port" --workers 1 --threads 8 --keep-alive 75 \
         --timeout 300 --pythonpath "$AIO_HOME/wsgi" "$module:application"
+}
+
+# write_wsgi_shim NAME MODULE [PYTHON]: a WSGI module that loads MODULE's
+# application with an empty command line, then runs PYTHON. Keystone's,
+# Neutron's and nova-api's applications parse sys.argv with oslo.config and
+# would reject the WSGI server's arguments.
+write_wsgi_shim() {
+    mkdir -p "$AIO_HOME/wsgi"
+    cat >"$AIO_HOME/wsgi/aio_$1_wsgi.py" <<EOT
+import sys
+
+sys.argv = sys.argv[:1]
+from $2 import application  # noqa: E402,F401
+${3:-}
+EOT
 }
 
 # stop_service NAME: stop the process group started under NAME.

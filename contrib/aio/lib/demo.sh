@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# What `up` puts in the cloud for a first try: the default container flavors
+# of higgins_common/contract.py (each requiring the container trait) and
+# quotas for the demo projects, the busybox image in Glance, then one
+# container booted through Nova (`aio-demo`) and one run through the facade
+# (`aio-facade-demo`), both as `demo`.
+# Needs: common.sh, config.sh (load_contract called) and keystone.sh
+# sourced.
+
+# What the demo container runs (the metadata contract of
+# docs/container-metadata.md).
+# shellcheck disable=SC2016  # $(hostname) is for the container's shell
+DEMO_COMMAND='["sh", "-c", "echo Hello from a Higgins container on $(hostname); sleep 1000000"]'
+
+# init_demo: the flavors, quotas and image.
+init_demo() {
+    local archive=$AIO_DATA/busybox.tar
+    [ -s "$archive" ] || run "$AIO_LOG/bootstrap.log" docker save -o "$archive" higgins/busybox:latest
+    (admin_env
+     run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" image "$archive"
+     run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" flavors)
+}
+
+# demo_server_id: the demo project's aio-demo server, if there is one.
+demo_server_id() {
+    openstack_cli server list --name '^aio-demo$' -f value -c ID | head -n1
+}
+
+# demo_flavor: the smallest default flavor (the contract lists it first).
+demo_flavor() {
+    echo "${HIGGINS_DEFAULT_FLAVORS%%:*}"
+}
+
+# start_demo_server: aio-demo, unless it exists.
+start_demo_server() {
+    local id
+    id=$(demo_env; demo_server_id)
+    if [ -z "$id" ]; then
+        (demo_env; run "$AIO_LOG/demo.log" "$AIO_VENV/bin/openstack" server create \
+            --flavor "$(demo_flavor)" --image busybox --nic none \
+            --property "higgins:command=$DEMO_COMMAND" --wait aio-demo)
+    fi
+}
+
+# show_demo_server: aio-demo's status and console output.
+show_demo_server() {
+    (
+        local id
+        demo_env
+        id=$(demo_server_id)
+        echo "aio-demo ($id): $(openstack_cli server show "$id" -f value -c status)"
+        echo "console:"
+        openstack_cli console log show "$id" | sed 's/^/  /' ||
+            echo "  (no console output: see 'openstack server show $id')"
+    )
+}
+
+# start_demo_container: aio-facade-demo, unless it exists; waits for it to
+# run.
+start_demo_container() {
+    (demo_env; run "$AIO_LOG/demo.log" "$AIO_VENV/bin/python" \
+        "$LIB/bootstrap.py" facade-demo)
+}
+
+# show_demo_container: aio-facade-demo's status and logs.
+show_demo_container() {
+    (demo_env; "$AIO_VENV/bin/python" "$LIB/bootstrap.py" facade-show)
+}

@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# MariaDB, from Debian: the database server of every OpenStack service of
+# the all-in-one. Each service creates its own databases (database_create in
+# its init_*) and drops them when purged (database_drop in its cleanup_*).
+# MariaDB is the machine's service: `down` leaves it running.
+# Needs: common.sh and config.sh sourced, $AIO_SECRETS loaded.
+
+install_mariadb() {
+    need_apt mariadb-server
+    need_pip 'SQLAlchemy<2.1' PyMySQL
+}
+
+# start_mariadb: running, with a small buffer pool (plenty for one
+# machine's cloud, and half the memory).
+start_mariadb() {
+    local tuning=/etc/mysql/mariadb.conf.d/99-higgins-aio.cnf
+    if [ ! -f "$tuning" ]; then
+        printf '[mysqld]\ninnodb_buffer_pool_size = 32M\nmax_connections = 500\n' >"$tuning"
+        if mysqladmin ping >/dev/null 2>&1; then
+            run "$AIO_LOG/databases.log" service mariadb restart
+        fi
+    fi
+    mysqladmin ping >/dev/null 2>&1 || run "$AIO_LOG/databases.log" service mariadb start
+    wait_for "MariaDB" 30 mysqladmin ping
+}
+
+# db_url USER DATABASE: the SQLAlchemy URL of a service's database.
+db_url() {
+    echo "mysql+pymysql://$1:$DB_PASSWORD@$AIO_HOST/$2?charset=utf8"
+}
+
+# database_create DATABASE USER: the database, and USER with every right on
+# it and the password of $AIO_SECRETS, from localhost and from $AIO_HOST.
+database_create() {
+    local db=$1 user=$2 from
+    local sql="CREATE DATABASE IF NOT EXISTS $db;"
+    for from in localhost "$AIO_HOST"; do
+        sql+="
+            CREATE USER IF NOT EXISTS '$user'@'$from';
+            ALTER USER '$user'@'$from' IDENTIFIED BY '$DB_PASSWORD';
+            GRANT ALL PRIVILEGES ON $db.* TO '$user'@'$from';"
+    done
+    run "$AIO_LOG/databases.log" mysql -e "$sql"
+}
+
+# database_drop DATABASE...: gone, if MariaDB runs.
+database_drop() {
+    local db
+    mysqladmin ping >/dev/null 2>&1 || return 0
+    for db in "$@"; do
+        mysql -e "DROP DATABASE IF EXISTS $db"
+    done
+}

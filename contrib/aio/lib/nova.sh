@@ -1,0 +1,158 @@
+# shellcheck shell=bash
+# Nova: nova-api on $NOVA_PORT (gunicorn), nova-conductor, nova-scheduler,
+# and one nova-compute per compute host (`higgins-aio-N`) with
+# `compute_driver = higgins.HigginsDriver` on the engine of lib/engine.sh.
+# One nova.conf for every service; compute host N adds compute-N.conf.
+# Needs: common.sh, config.sh, mariadb.sh, rabbitmq.sh, keystone.sh and
+# engine.sh sourced, $AIO_SECRETS loaded.
+
+install_nova() {
+    need_pip 'nova==34.*'
+}
+
+# compute_host N: the name of compute host N.
+compute_host() {
+    echo "higgins-aio-$1"
+}
+
+configure_nova() {
+    rm -rf "$AIO_ETC/nova"  # compute-N.conf of hosts no longer wanted
+    mkdir -p "$AIO_ETC/nova" "$AIO_DATA/nova"
+    cp "$AIO_VENV/etc/nova/api-paste.ini" "$AIO_ETC/nova/"
+    cat >"$AIO_ETC/nova/nova.conf" <<EOT
+[DEFAULT]
+transport_url = $(rabbit_url)
+my_ip = $AIO_HOST
+state_path = $AIO_DATA/nova
+compute_driver = higgins.HigginsDriver
+# Container hosts run many small containers per core.
+initial_cpu_allocation_ratio = 16.0
+initial_ram_allocation_ratio = 1.5
+[api]
+auth_strategy = keystone
+[wsgi]
+api_paste_config = $AIO_ETC/nova/api-paste.ini
+[api_database]
+connection = $(db_url nova nova_api)
+[database]
+connection = $(db_url nova nova)
+[scheduler]
+discover_hosts_in_cells_interval = 10
+# One worker each keeps the all-in-one's memory small.
+workers = 1
+[conductor]
+workers = 1
+[oslo_concurrency]
+lock_path = $AIO_DATA/nova/locks
+[glance]
+api_servers = $GLANCE_URL
+[higgins]
+# No Neutron in the all-in-one yet: containers use the engine's bridge.
+network_mode = bridge
+$(authtoken_section nova)
+$(service_auth placement nova)
+$(service_auth neutron nova)
+$(service_auth service_user nova)
+send_service_user_token = true
+EOT
+    local n
+    for n in $(seq 1 "$(computes)"); do
+        configure_nova_compute "$n"
+    done
+    write_wsgi_shim nova_api nova.wsgi.osapi_compute
+}
+
+# configure_nova_compute N: host name and engine of compute host N.
+configure_nova_compute() {
+    local n=$1
+    cat >"$AIO_ETC/nova/compute-$n.conf" <<EOT
+[DEFAULT]
+host = $(compute_host "$n")
+state_path = $AIO_DATA/nova/compute-$n
+instances_path = $AIO_DATA/nova/compute-$n/instances
+[higgins]
+engine_url = unix://$(engine_socket "$n")
+EOT
+    mkdir -p "$AIO_DATA/nova/compute-$n/instances"
+}
+
+nova_manage() {
+    "$AIO_VENV/bin/nova-manage" --config-file "$AIO_ETC/nova/nova.conf" "$@"
+}
+
+# init_nova: the databases, cell0 and cell1.
+init_nova() {
+    local db
+    for db in nova_api nova nova_cell0; do
+        database_create "$db" nova
+    done
+    keystone_register_service nova compute "$NOVA_URL" Compute
+    local log=$AIO_LOG/nova-manage.log
+    run "$log" nova_manage api_db sync
+    run "$log" nova_manage cell_v2 map_cell0 \
+        --database_connection "$(db_url nova nova_cell0)"
+    if ! nova_manage cell_v2 list_cells 2>/dev/null | grep -q ' cell1 '; then
+        run "$log" nova_manage cell_v2 create_cell --name cell1
+    fi
+    run "$log" nova_manage db sync
+}
+
+# start_nova: every Nova service; then each compute host registers itself
+# and the cell learns of it.
+start_nova() {
+    local n conf=(--config-file "$AIO_ETC/nova/nova.conf")
+    start_wsgi_service nova-api "$NOVA_PORT" aio_nova_api_wsgi \
+        OS_NOVA_CONFIG_DIR="$AIO_ETC/nova"
+    start_service nova-conductor "$AIO_VENV/bin/nova-conductor" "${conf[@]}"
+    start_service nova-scheduler "$AIO_VENV/bin/nova-scheduler" "${conf[@]}"
+    for n in $(seq 1 "$(computes)"); do
+        start_service "nova-compute-$n" "$AIO_VENV/bin/nova-compute" "${conf[@]}" \
+            --config-file "$AIO_ETC/nova/compute-$n.conf"
+    done
+    wait_for "Nova API" 60 http_up "$NOVA_URL"
+    # shellcheck disable=SC2034  # read by fail (common.sh)
+    STEP_LOG=$AIO_LOG/nova-manage.log
+    local expected
+    expected=$(computes)
+    wait_for "$expected compute host(s)" 120 compute_hosts_up "$expected"
+    run "$AIO_LOG/nova-manage.log" nova_manage cell_v2 discover_hosts
+}
+
+compute_hosts_up() {
+    local up
+    up=$(admin_env; openstack_cli compute service list --service nova-compute \
+         -f value -c State | grep -c '^up$' || true)
+    [ "$up" -ge "$1" ]
+}
+
+# stop_nova [N]: every Nova service (with N, only the nova-compute of the
+# compute hosts beyond N).
+stop_nova() {
+    local pidfile name
+    for pidfile in "$AIO_RUN"/nova-compute-*.pid; do
+        [ -e "$pidfile" ] || continue
+        name=$(basename "$pidfile" .pid)
+        [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
+    done
+    [ -n "${1:-}" ] && return 0
+    for name in nova-api nova-conductor nova-scheduler; do
+        stop_service "$name"
+    done
+}
+
+# nova_remove_containers: the containers of the compute hosts' servers, on
+# every engine that still runs.
+nova_remove_containers() {
+    local n socket
+    for n in $(seq 1 "$(computes)"); do
+        socket=$(engine_socket "$n")
+        [ -S "$socket" ] || continue
+        docker -H "unix://$socket" ps -aq \
+            --filter "label=$HIGGINS_LABEL_HOST=$(compute_host "$n")" |
+            xargs -r docker -H "unix://$socket" rm -f >/dev/null || true
+    done
+}
+
+cleanup_nova() {
+    database_drop nova_api nova nova_cell0
+}
