@@ -117,7 +117,7 @@ def facade(conn, method, url, **kwargs):
 
 
 def facade_demo(conn, url):
-    """Runs a container through the facade unless it exists; waits for it."""
+    """Runs (or starts) the facade's demo container; waits for it."""
     found = facade(conn, 'GET', '%s/v1/containers/%s' % (url, FACADE_DEMO))
     if found.status_code == 404:
         created = facade(conn, 'POST', url + '/v1/containers?run=true', json={
@@ -126,6 +126,11 @@ def facade_demo(conn, url):
                         'sleep 1000000']})
         if created.status_code != 202:
             sys.exit('facade refused the container: %s' % created.text)
+    elif found.json()['status'] == 'Stopped':
+        # Its compute host's engine stopped with `down` (hosts 2 and up
+        # have engines of their own, started again by `up`).
+        facade(conn, 'POST', '%s/v1/containers/%s/start'
+               % (url, FACADE_DEMO))
     deadline = time.monotonic() + 120
     while True:
         status = facade(conn, 'GET', '%s/v1/containers/%s'
