@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Placement on $PLACEMENT_PORT (gunicorn): the inventories and traits Nova's
-# compute hosts report (CUSTOM_HIGGINS_CONTAINER among them).
+# compute hosts report (the container trait among them).
 # Needs: common.sh, config.sh, mariadb.sh and keystone.sh sourced,
 # $AIO_SECRETS loaded.
 
