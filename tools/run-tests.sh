@@ -33,8 +33,15 @@ if ! host_venv_current "$venv" .higgins-installed "$want"; then
     host_venv_mark "$venv" .higgins-installed "$want"
 fi
 
+step "Hardened engine for the isolation tests (user namespaces, btrfs)"
+# Its own bridge and subnet: the all-in-one's engines use 172.31.N.0/24.
+HIGGINS_ISOLATED_ENGINE_URL=$(tools/isolated-engine.sh start tests 172.31.250.1/24)
+export HIGGINS_ISOLATED_ENGINE_URL
+echo "$HIGGINS_ISOLATED_ENGINE_URL"
+
 step "Test image"
 tools/build-test-image.sh
+tools/build-test-image.sh higgins/busybox:latest "$HIGGINS_ISOLATED_ENGINE_URL"
 
 step "Style"
 "$venv/bin/flake8"

@@ -85,8 +85,12 @@ def ensure_flavors(conn):
         if flavor is None:
             flavor = conn.compute.create_flavor(name=name, vcpus=vcpus,
                                                 ram=ram, disk=disk)
-        conn.compute.create_flavor_extra_specs(
-            flavor, {contract.CONTAINER_TRAIT_SPEC: 'required'})
+        # Every engine of the all-in-one remaps users and enforces disks:
+        # its flavors show how an operator requires hosts that do.
+        conn.compute.create_flavor_extra_specs(flavor, {
+            contract.CONTAINER_TRAIT_SPEC: 'required',
+            'trait:%s' % contract.USERNS_TRAIT: 'required',
+            'trait:%s' % contract.DISK_QUOTA_TRAIT: 'required'})
 
 
 def ensure_quotas(conn):

@@ -15,7 +15,8 @@ DEMO_COMMAND='["sh", "-c", "echo Hello from a Higgins container on $(hostname); 
 # init_demo: the flavors, quotas and image.
 init_demo() {
     local archive=$AIO_DATA/busybox.tar
-    [ -s "$archive" ] || run "$AIO_LOG/bootstrap.log" docker save -o "$archive" higgins/busybox:latest
+    [ -s "$archive" ] || run "$AIO_LOG/bootstrap.log" \
+        docker -H "unix://$(engine_socket 1)" save -o "$archive" higgins/busybox:latest
     (admin_env
      run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" image "$archive"
      run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" flavors)

@@ -1,82 +1,64 @@
 # shellcheck shell=bash
-# The Docker engines of the compute hosts: compute host 1 uses the
-# machine's engine (started if `docker info` fails, and then stopped by
-# `down`); every other host N gets a dockerd of its own, with its own
-# socket, data root, exec root and bridge. Each engine gets the busybox
-# image, built from Debian's busybox-static (no registry is needed).
-# Needs: common.sh, config.sh and tools/lib/host.sh sourced.
+# The Docker engines of the compute hosts: every host N gets a hardened
+# engine of its own (tools/lib/engine.sh: user namespaces, a btrfs data root
+# in a loop file so flavors' root disks are enforced, bounded logs,
+# live-restore so `down` keeps containers running), with its own socket,
+# data root, exec root and bridge. Each engine gets the busybox image,
+# built from Debian's busybox-static (no registry is needed). The machine's
+# own engine is not used.
+# Needs: common.sh, config.sh, tools/lib/host.sh and tools/lib/engine.sh
+# sourced.
+
+# Size of each engine's (sparse) loop file: the host's DISK_GB inventory.
+AIO_ENGINE_DISK=${AIO_ENGINE_DISK:-10G}
 
 install_engine() {
-    need_apt docker.io busybox-static iproute2
+    need_apt docker.io busybox-static iproute2 btrfs-progs
 }
 
 # engine_socket N: the engine of compute host N.
 engine_socket() {
-    if [ "$1" -eq 1 ]; then
-        echo /var/run/docker.sock
-    else
-        echo "$AIO_RUN/docker-$1.sock"
-    fi
+    echo "$AIO_RUN/docker-$1.sock"
 }
 
-# engine_bridge N: the bridge of the engine of compute host N (N >= 2; host
-# 1 has the machine's docker0).
+# engine_bridge N: the bridge of the engine of compute host N.
 engine_bridge() {
     echo "higgins-br$1"
 }
 
-# ensure_bridge NAME CIDR: a Linux bridge with an address, for an engine.
-ensure_bridge() {
-    ip link show "$1" >/dev/null 2>&1 || ip link add "$1" type bridge
-    ip -4 addr show dev "$1" | grep -q "inet $2" || ip addr add "$2" dev "$1"
-    ip link set "$1" up
-}
-
 start_engine() {
-    host_ensure_dockerd "$AIO_LOG/dockerd.log" start_service dockerd ||
-        fail "dockerd did not come up in 30 s"
     local n
-    for n in $(seq 2 "$(computes)"); do
-        # The bridge must exist before the engine starts; the engine must
-        # never be told `--bridge none`, which deletes the machine engine's
-        # docker0.
-        ensure_bridge "$(engine_bridge "$n")" "172.31.$n.1/24"
-        mkdir -p "$AIO_DATA/docker-$n" "$AIO_RUN/docker-$n-exec"
-        start_service "dockerd-$n" dockerd \
-            --host "unix://$(engine_socket "$n")" \
-            --data-root "$AIO_DATA/docker-$n" \
-            --exec-root "$AIO_RUN/docker-$n-exec" \
-            --pidfile "$AIO_RUN/docker-$n-exec/dockerd.pid" \
-            --bridge "$(engine_bridge "$n")" --iptables=false --ip-masq=false
-        wait_for "dockerd $n" 30 docker -H "unix://$(engine_socket "$n")" info
-    done
-    run "$AIO_LOG/image.log" "$REPO/tools/build-test-image.sh"
-    for n in $(seq 2 "$(computes)"); do
+    for n in $(seq 1 "$(computes)"); do
+        engine_ensure_storage "$AIO_DATA/engine-$n" "$AIO_ENGINE_DISK"
+        engine_ensure_bridge "$(engine_bridge "$n")" "172.31.$n.1/24"
+        mkdir -p "$AIO_RUN/docker-$n-exec"
+        engine_dockerd_args "$(engine_socket "$n")" "$AIO_DATA/engine-$n/data" \
+            "$AIO_RUN/docker-$n-exec" "$(engine_bridge "$n")"
+        start_service "dockerd-$n" "${ENGINE_DOCKERD_ARGS[@]}"
+        wait_for "dockerd $n" 30 engine_up "$(engine_socket "$n")"
         run "$AIO_LOG/image.log" "$REPO/tools/build-test-image.sh" \
             higgins/busybox:latest "unix://$(engine_socket "$n")"
     done
 }
 
-# stop_engine [N]: the engines `up` started (with N, only those of the
-# compute hosts beyond N). Their containers stop with them.
+# stop_engine [N]: the engines of every compute host (with N, only those
+# beyond N). Containers keep running (live-restore); the next start finds
+# them again.
 stop_engine() {
     local pidfile name
-    for pidfile in "$AIO_RUN"/dockerd*.pid; do
+    for pidfile in "$AIO_RUN"/dockerd-*.pid; do
         [ -e "$pidfile" ] || continue
         name=$(basename "$pidfile" .pid)
-        if [ -n "${1:-}" ]; then
-            case $name in
-                dockerd-*) [ "${name##*-}" -gt "$1" ] || continue ;;
-                *) continue ;;
-            esac
-        fi
+        [ -n "${1:-}" ] && [ "${name##*-}" -le "$1" ] && continue
         stop_service "$name"
     done
 }
 
 cleanup_engine() {
-    local n
-    for n in $(seq 2 "$(computes)"); do
-        ip link del "$(engine_bridge "$n")" 2>/dev/null || true
+    local dir
+    for dir in "$AIO_DATA"/engine-*; do
+        [ -d "$dir" ] || continue
+        engine_release_storage "$dir"
+        ip link del "$(engine_bridge "${dir##*-}")" 2>/dev/null || true
     done
 }
