@@ -114,3 +114,25 @@ def test_containers_spread_across_compute_hosts(admin, boot):
         host = host_of(admin, server.id)
         # The container runs on the engine of the host Nova chose.
         assert engine_state(server.id, host)['Running'], host
+
+
+def test_containers_are_walled_off_from_the_host(admin, boot, server_name):
+    # The all-in-one's engines remap users and enforce disks, and its
+    # flavors require hosts that do (docs/security.md).
+    for host in compute_hosts():
+        provider = admin.placement.find_resource_provider(
+            host, ignore_missing=False)
+        traits = set(admin.placement.get(
+            '/resource_providers/%s/traits' % provider.id,
+            microversion='1.6').json()['traits'])
+        assert {'CUSTOM_HIGGINS_CONTAINER', 'CUSTOM_HIGGINS_USERNS',
+                'CUSTOM_HIGGINS_DISK_QUOTA'} <= traits, (host, traits)
+    server = boot(server_name)
+    container = container_of(server.id, host_of(admin, server.id))
+    with open('/proc/%d/status' % container.attrs['State']['Pid']) as f:
+        uids = [line.split()[1:] for line in f if line.startswith('Uid:')][0]
+    assert '0' not in uids, uids
+    host_config = container.attrs['HostConfig']
+    assert host_config['StorageOpt'] == {'size': str(1024 ** 3)}
+    assert host_config['LogConfig']['Config'].get('max-size')
+    assert not host_config['Privileged']
