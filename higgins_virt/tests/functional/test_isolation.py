@@ -165,3 +165,10 @@ class CrossProjectImageTest(IsolationTestCase):
             server = self.boot(image_id=image_id, expected_state='ERROR')
             self.assertIn(words, server['fault']['message'], name)
             self.assertEqual([], self.host_containers(), name)
+        # Through Glance, as its owner may, the snapshot boots, from its
+        # archive, with the files the remapped engine shifted back and forth.
+        self.remove_engine_image(cached)
+        clone = self.boot(image_id=snapshot_id, metadata={
+            'higgins:command': '["sh", "-c", "cat /secret; sleep 1000"]'})
+        self.assertIn('project-a-secret',
+                      self.wait_for_console(clone, 'project-a-secret'))
