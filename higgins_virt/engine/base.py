@@ -50,11 +50,16 @@ class ContainerSpec:
     pids_limit: int = None
     disk_bytes: int = None
     cap_add: tuple = ()
+    # 'none', 'bridge', or 'container:<name>' to join another container's
+    # network namespace (a server's network sandbox).
     network_mode: str = 'none'
     # The container's output kept on the host: at most this many files of
     # this size.
     log_max_bytes: int = 10 * 1024 * 1024
     log_max_files: int = 3
+    # Resolvers for the container's resolv.conf; only a container that owns
+    # its network namespace can have them.
+    dns: tuple = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +71,8 @@ class ContainerInfo:
     state: str
     labels: dict
     raw_state: str = None
+    # Host process id of a running container's first process (inspect only).
+    pid: int = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +144,14 @@ class ContainerEngine(abc.ABC):
         """Pull ``reference`` from its registry within ``timeout`` seconds.
 
         Raises PullFailed.
+        """
+
+    @abc.abstractmethod
+    def import_rootfs(self, archive, reference, command):
+        """Make image ``reference`` of a root filesystem tar (bytes).
+
+        ``command`` (a list) becomes the image's default command.
+        Raises InvalidImage.
         """
 
     @abc.abstractmethod

@@ -126,8 +126,11 @@ def _container_info(summary_or_inspect):
         name = names[0].lstrip('/')
         labels = doc.get('Labels') or {}
     state = _STATES.get(raw)
+    pid = None
+    if isinstance(doc.get('State'), dict):
+        pid = doc['State'].get('Pid') or None
     return base.ContainerInfo(id=doc.get('Id'), name=name, state=state,
-                              labels=labels, raw_state=raw)
+                              labels=labels, raw_state=raw, pid=pid)
 
 
 class _DockerEventStream(base.EventStream):
@@ -260,6 +263,17 @@ class DockerEngine(base.ContainerEngine):
             if time.monotonic() > deadline:
                 raise errors.PullFailed()
 
+    def import_rootfs(self, archive, reference, command):
+        repository, tag = _split_reference(reference)
+        with _as_engine_errors('import', reference):
+            reply = self._client().import_image_from_data(
+                archive, repository=repository, tag=tag,
+                changes=['CMD %s' % json.dumps(list(command))])
+        # The engine answers with JSON messages; an error is one of them.
+        if '"error' in str(reply):
+            LOG.warning('Engine refused a root filesystem: %s', reply)
+            raise errors.InvalidImage()
+
     def tag_image(self, image, reference):
         repository, tag = _split_reference(reference)
         with _as_engine_errors('tag', image):
@@ -314,6 +328,7 @@ class DockerEngine(base.ContainerEngine):
             log_config={'Type': 'json-file', 'Config': {
                 'max-size': str(spec.log_max_bytes),
                 'max-file': str(spec.log_max_files)}},
+            dns=list(spec.dns) or None,
         )
         with _as_engine_errors('create', spec.name):
             created = client.create_container(
