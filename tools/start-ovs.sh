@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Make Open vSwitch available for the Higgins network tests: install Debian's
+# openvswitch-switch if it is missing, then start ovsdb-server and
+# ovs-vswitchd unless `ovs-vsctl show` already answers. Hosts without the
+# kernel datapath still work: tests create their bridges with
+# datapath_type=netdev (the userspace datapath). Idempotent, run as root.
+#
+# usage: tools/start-ovs.sh
+set -euo pipefail
+
+if ! command -v ovs-vsctl >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openvswitch-switch
+fi
+
+ovs_ok() { timeout 5 ovs-vsctl --timeout=3 show >/dev/null 2>&1; }
+
+if ovs_ok; then
+    exit 0
+fi
+
+# The packaged service first; containers without systemd fall through to
+# starting the two daemons by hand.
+/usr/share/openvswitch/scripts/ovs-ctl start --system-id=random \
+    >/var/log/higgins-ovs-ctl.log 2>&1 || true
+if ovs_ok; then
+    echo "Open vSwitch started (ovs-ctl)"
+    exit 0
+fi
+
+rundir=/var/run/openvswitch
+dbdir=/etc/openvswitch
+logdir=/var/log/openvswitch
+mkdir -p "$rundir" "$dbdir" "$logdir"
+if [ ! -s "$dbdir/conf.db" ]; then
+    ovsdb-tool create "$dbdir/conf.db" \
+        /usr/share/openvswitch/vswitch.ovsschema
+fi
+if ! [ -S "$rundir/db.sock" ] || ! ovs-appctl -t ovsdb-server version \
+        >/dev/null 2>&1; then
+    ovsdb-server "$dbdir/conf.db" \
+        --remote=punix:"$rundir/db.sock" \
+        --remote=db:Open_vSwitch,Open_vSwitch,manager_options \
+        --pidfile="$rundir/ovsdb-server.pid" --detach \
+        --log-file="$logdir/ovsdb-server.log"
+fi
+ovs-vsctl --no-wait init
+if ! ovs-appctl -t ovs-vswitchd version >/dev/null 2>&1; then
+    ovs-vswitchd unix:"$rundir/db.sock" \
+        --pidfile="$rundir/ovs-vswitchd.pid" --detach \
+        --log-file="$logdir/ovs-vswitchd.log"
+fi
+for _ in $(seq 20); do
+    ovs_ok && break
+    sleep 0.5
+done
+ovs_ok || { echo "Open vSwitch did not start: see $logdir" >&2; exit 1; }
+echo "Open vSwitch started (ovsdb-server, ovs-vswitchd)"
