@@ -4,8 +4,9 @@ A thin translation layer. Each Nova instance is one container named
 ``higgins-<instance uuid>``, labelled with the instance and the compute host.
 How an instance becomes a container lives in ``container_builder``, engine
 states map to power states in ``states``, host resources come from
-``resources`` and engine events are followed by ``events``. Only engine
-errors cross in here, and each leaves as a Nova exception with a message
+``resources``, engine events are followed by ``events`` and Neutron ports
+are wired by ``network.plumbing``. Only engine and network errors cross in
+here, and each leaves as a Nova exception with a message
 Higgins wrote.
 """
 import contextlib
@@ -34,6 +35,7 @@ from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
 from higgins_virt import events
 from higgins_virt import images
+from higgins_virt.network import plumbing
 from higgins_virt import resources
 from higgins_virt import states
 
@@ -69,9 +71,11 @@ class HigginsDriver(driver.ComputeDriver):
         # (container_format docker); no other disk format can boot here.
         supports_image_type_raw=True,
         has_imagecache=True,
+        # Ports join a running server's sandbox (network.sandbox).
+        supports_attach_interface=True,
     )
 
-    def __init__(self, virtapi, engine=None):
+    def __init__(self, virtapi, engine=None, network_ops=None):
         super().__init__(virtapi)
         self._engine = engine or docker_engine.DockerEngine(
             CONF.higgins.engine_url, timeout=CONF.higgins.engine_timeout)
@@ -82,11 +86,15 @@ class HigginsDriver(driver.ComputeDriver):
         self._states = states.StateCache(STATE_CACHE_TTL)
         self._refresh_lock = threading.Lock()
         self._listener = None
+        self._network = plumbing.Plumbing(
+            self._engine, self._host, **({'ops': network_ops}
+                                         if network_ops else {}))
 
     # -- host ---------------------------------------------------------------
 
     def init_host(self, host):
         self._host = host
+        self._network.host = host
         self._validate_options()
         info = self._engine_info()
         LOG.info('Higgins uses engine %(version)s (storage driver '
@@ -247,7 +255,7 @@ class HigginsDriver(driver.ComputeDriver):
                 image_id=exc.image_id, reason=exc.reason) from exc
         except (metadata.InvalidMetadata, container_builder.Refused) as exc:
             raise exception.InvalidInput(reason=str(exc)) from exc
-        except engine_errors.EngineError as exc:
+        except (engine_errors.EngineError, plumbing.NetworkError) as exc:
             if failure is not None:
                 raise failure(exc) from exc
             if isinstance(exc, engine_errors.ContainerNotFound):
@@ -268,30 +276,79 @@ class HigginsDriver(driver.ComputeDriver):
                 instance, image, self._host, info.cpus, CONF.higgins,
                 disk_quota=resources.enforces_disk_quota(
                     info, CONF.higgins))
+        sandbox_spec = None
         if network_info:
-            LOG.warning('Neutron ports are not wired into containers yet; '
-                        'the container uses network mode %s',
-                        spec.network_mode, instance=instance)
+            # Ports live in a sandbox the server's container joins.
+            sandbox_spec, spec = self._network.split_spec(
+                instance, spec, network_info)
         spawn_failure = functools.partial(
             self._spawn_failure, image_meta=image_meta, instance=instance)
         try:
             with self._as_nova_errors(instance, failure=spawn_failure):
-                self._create_and_start(spec, image_info, power_on, instance)
+                self._create_and_start(spec, image_info, power_on, instance,
+                                       sandbox_spec, network_info)
         finally:
             self._states.forget(instance.uuid)
         LOG.info('Container %s created from image %s', spec.name, image,
                  instance=instance)
 
-    def _create_and_start(self, spec, image_info, power_on, instance):
+    def _create_and_start(self, spec, image_info, power_on, instance,
+                          sandbox_spec=None, network_info=None):
         try:
+            if sandbox_spec is not None:
+                self._network.start_sandbox(instance, sandbox_spec)
+                self._plug_and_wait(instance, network_info, power_on)
             self._create(spec, instance)
             self._check_command(spec, image_info)
             if power_on:
                 self._engine.start(spec.name)
         except BaseException:
-            # Whatever failed, leave nothing behind on the engine.
+            # Whatever failed, leave nothing behind on the engine or the
+            # host: container, sandbox, veth pairs, OVS ports.
             with excutils.save_and_reraise_exception():
                 self._remove_quietly(spec.name, instance)
+                if sandbox_spec is not None:
+                    self._teardown_quietly(instance, network_info)
+
+    def _plug_and_wait(self, instance, network_info, power_on):
+        """Plug the ports, then wait for Neutron to report them wired.
+
+        As Nova's libvirt driver does: only ports Neutron reports down are
+        waited for, for at most ``vif_plugging_timeout`` seconds; a timeout
+        fails the build when ``vif_plugging_is_fatal``.
+        """
+        timeout = CONF.vif_plugging_timeout
+        events = [('network-vif-plugged', vif['id'])
+                  for vif in network_info
+                  if vif.get('active', True) is False]
+        if not (power_on and timeout):
+            events = []
+        try:
+            with self.virtapi.wait_for_instance_event(
+                    instance, events, timeout=timeout,
+                    error_callback=self._neutron_failed):
+                self._network.plug(instance, network_info)
+        except exception.InstanceEventTimeout as exc:
+            if CONF.vif_plugging_is_fatal:
+                LOG.error('Neutron did not report the ports plugged within '
+                          '%d s', timeout, instance=instance)
+                raise exception.VirtualInterfaceCreateException() from exc
+            LOG.warning('Neutron did not report the ports plugged within '
+                        '%d s; starting anyway', timeout, instance=instance)
+
+    @staticmethod
+    def _neutron_failed(event_name, instance):
+        LOG.error('Neutron reported a failure for %s', event_name,
+                  instance=instance)
+        if CONF.vif_plugging_is_fatal:
+            raise exception.VirtualInterfaceCreateException()
+
+    def _teardown_quietly(self, instance, network_info):
+        try:
+            self._network.teardown(instance, network_info)
+        except engine_errors.EngineError:
+            LOG.exception('Could not remove the network sandbox after a '
+                          'failed spawn', instance=instance)
 
     def _create(self, spec, instance):
         try:
@@ -328,6 +385,9 @@ class HigginsDriver(driver.ComputeDriver):
         host-side failures let Nova try another host.
         """
         LOG.error('Spawn failed: %s', exc, instance=instance)
+        if isinstance(exc, plumbing.NetworkError):
+            # Nova aborts the build: another host would fail the same way.
+            return exception.VirtualInterfaceCreateException()
         if isinstance(exc, engine_errors.ImageNotFound):
             return exception.ImageUnacceptable(image_id=image_meta.id,
                                                reason=str(exc))
@@ -349,6 +409,7 @@ class HigginsDriver(driver.ComputeDriver):
         try:
             with self._as_nova_errors(instance, failure=_termination_failure):
                 self._engine.remove(name)
+                self._network.teardown(instance, network_info)
         finally:
             self._states.forget(instance.uuid)
         LOG.info('Container %s removed', name, instance=instance)
@@ -393,7 +454,22 @@ class HigginsDriver(driver.ComputeDriver):
 
     def power_on(self, context, instance, network_info,
                  block_device_info=None, accel_info=None, share_info=None):
+        self._replug(instance, network_info)
         self._change_state(instance, self._ensure_running)
+
+    def _replug(self, instance, network_info):
+        """Before a start: the sandbox runs and every port is in it.
+
+        Only a host or engine restart stops a sandbox; its new namespace
+        is empty, so the ports are plugged again.
+        """
+        if not network_info:
+            return
+        with self._as_nova_errors(instance):
+            if not self._network.plug(instance, network_info):
+                LOG.warning('The server has ports but no network sandbox; '
+                            'its container has no interface for them',
+                            instance=instance)
 
     def _ensure_running(self, name, state):
         if state == engine_base.PAUSED:
@@ -406,6 +482,7 @@ class HigginsDriver(driver.ComputeDriver):
                accel_info=None, share_info=None):
         grace = (CONF.higgins.default_stop_timeout
                  if reboot_type == 'SOFT' else 0)
+        self._replug(instance, network_info)
 
         def restart(name, state):
             self._thaw_if_paused(name, state)
@@ -417,6 +494,7 @@ class HigginsDriver(driver.ComputeDriver):
 
     def resume_state_on_host_boot(self, context, instance, network_info,
                                   share_info, block_device_info=None):
+        self._replug(instance, network_info)
         self._change_state(instance, self._ensure_running)
 
     def pause(self, instance):
@@ -437,7 +515,41 @@ class HigginsDriver(driver.ComputeDriver):
 
     def resume(self, context, instance, network_info, block_device_info=None,
                share_info=None):
+        self._replug(instance, network_info)
         self._change_state(instance, self._ensure_running)
+
+    # -- network ------------------------------------------------------------
+
+    def plug_vifs(self, instance, network_info):
+        # Called for every server when nova-compute starts: idempotent.
+        self._replug(instance, network_info)
+
+    def unplug_vifs(self, instance, network_info):
+        with self._as_nova_errors(instance):
+            for vif in network_info or ():
+                self._network.unplug(instance, vif)
+
+    def attach_interface(self, context, instance, image_meta, vif):
+        try:
+            with self._as_nova_errors(instance):
+                self._network.attach(instance, vif)
+        except exception.NovaException as exc:
+            LOG.error('Attaching port %s failed: %s', vif['id'], exc,
+                      instance=instance)
+            raise exception.InterfaceAttachFailed(
+                instance_uuid=instance.uuid) from exc
+        LOG.info('Port %s attached', vif['id'], instance=instance)
+
+    def detach_interface(self, context, instance, vif):
+        try:
+            with self._as_nova_errors(instance):
+                self._network.unplug(instance, vif)
+        except exception.NovaException as exc:
+            LOG.error('Detaching port %s failed: %s', vif['id'], exc,
+                      instance=instance)
+            raise exception.InterfaceDetachFailed(
+                instance_uuid=instance.uuid) from exc
+        LOG.info('Port %s detached', vif['id'], instance=instance)
 
     # -- images -------------------------------------------------------------
 
