@@ -60,6 +60,8 @@ class ContainerSpec:
     # Resolvers for the container's resolv.conf; only a container that owns
     # its network namespace can have them.
     dns: tuple = ()
+    # Namespaced kernel settings, e.g. of the container's network.
+    sysctls: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

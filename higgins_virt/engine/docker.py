@@ -329,6 +329,7 @@ class DockerEngine(base.ContainerEngine):
                 'max-size': str(spec.log_max_bytes),
                 'max-file': str(spec.log_max_files)}},
             dns=list(spec.dns) or None,
+            sysctls=dict(spec.sysctls) or None,
         )
         with _as_engine_errors('create', spec.name):
             created = client.create_container(

@@ -33,6 +33,10 @@ LABEL_SANDBOX_FOR = 'higgins.sandbox_for'
 MEMORY_BYTES = 16 * units.Mi
 PIDS_LIMIT = 8
 NANO_CPUS = 10 ** 8
+# The engine turns IPv6 off in namespaces it does not give IPv6 to; ports
+# carry IPv6 addresses, so the sandbox's namespace keeps it on.
+SYSCTLS = {'net.ipv6.conf.all.disable_ipv6': '0',
+           'net.ipv6.conf.default.disable_ipv6': '0'}
 
 
 class SandboxUnavailable(Exception):
@@ -62,7 +66,8 @@ def spec_for(app_spec, instance_uuid, host, dns):
         labels=labels(host, instance_uuid), command=COMMAND,
         hostname=app_spec.hostname, nano_cpus=NANO_CPUS,
         memory_bytes=MEMORY_BYTES, memory_swap_bytes=MEMORY_BYTES,
-        pids_limit=PIDS_LIMIT, network_mode='none', dns=tuple(dns))
+        pids_limit=PIDS_LIMIT, network_mode='none', dns=tuple(dns),
+        sysctls=dict(SYSCTLS))
     app = dataclasses.replace(app_spec, hostname=None, dns=(),
                               network_mode='container:%s' % sandbox.name)
     return sandbox, app

@@ -29,8 +29,14 @@ def containers_of_host(client, host):
                                      'higgins.host=%s' % host]})
 
 
+def sandboxes_of_host(client, host):
+    return client.containers.list(
+        all=True, filters={'label': ['higgins.sandbox_for',
+                                     'higgins.host=%s' % host]})
+
+
 class EngineCleanupFixture(fixtures.Fixture):
-    """Removes every container of ``host`` when the test ends."""
+    """Removes every container and sandbox of ``host`` when the test ends."""
 
     def __init__(self, host, url=None):
         super().__init__()
@@ -44,6 +50,9 @@ class EngineCleanupFixture(fixtures.Fixture):
 
     def _remove_all(self):
         for container in containers_of_host(self.client, self.host):
+            container.remove(force=True, v=True)
+        # Network sandboxes carry the host label but not higgins.managed.
+        for container in sandboxes_of_host(self.client, self.host):
             container.remove(force=True, v=True)
 
 
