@@ -35,8 +35,11 @@ PIDS_LIMIT = 8
 NANO_CPUS = 10 ** 8
 # The engine turns IPv6 off in namespaces it does not give IPv6 to; ports
 # carry IPv6 addresses, so the sandbox's namespace keeps it on.
+# Unprivileged ICMP echo sockets, as the engine allows on its own networks:
+# a ping that uses them (iputils) needs no CAP_NET_RAW.
 SYSCTLS = {'net.ipv6.conf.all.disable_ipv6': '0',
-           'net.ipv6.conf.default.disable_ipv6': '0'}
+           'net.ipv6.conf.default.disable_ipv6': '0',
+           'net.ipv4.ping_group_range': '0 2147483647'}
 
 
 class SandboxUnavailable(Exception):
