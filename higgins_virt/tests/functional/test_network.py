@@ -212,3 +212,24 @@ class PortWiringTest(NetworkTestCase):
         links = self.sh(server, 'ip -o link')
         self.assertEqual(['lo'], [line.split(':')[1].strip()
                                   for line in links.splitlines()])
+
+
+class BootTimingTest(NetworkTestCase):
+    """Boot→ACTIVE with one port and without, printed (run with -s)."""
+
+    RUNS = 3
+
+    def _time(self, boot):
+        started = time.monotonic()
+        server = boot()
+        elapsed = time.monotonic() - started
+        self._delete_server(server)
+        return elapsed
+
+    def test_print_boot_timings(self):
+        with_port = [self._time(lambda: self.boot_with_ports(
+            [self.neutron.add_port()])) for _ in range(self.RUNS)]
+        without = [self._time(self.boot) for _ in range(self.RUNS)]
+        print('\nboot->ACTIVE with a port: %s s; without: %s s' % (
+            ' '.join('%.2f' % t for t in with_port),
+            ' '.join('%.2f' % t for t in without)))
