@@ -86,9 +86,8 @@ class HigginsDriver(driver.ComputeDriver):
         self._states = states.StateCache(STATE_CACHE_TTL)
         self._refresh_lock = threading.Lock()
         self._listener = None
-        self._network = plumbing.Plumbing(
-            self._engine, self._host, **({'ops': network_ops}
-                                         if network_ops else {}))
+        self._network = plumbing.Plumbing(self._engine, self._host,
+                                          ops=network_ops)
 
     # -- host ---------------------------------------------------------------
 

@@ -54,10 +54,10 @@ def _free_name(taken, preferred):
 class Plumbing:
     """Sandboxes and interfaces of one compute host's servers."""
 
-    def __init__(self, engine, host, ops=privileged):
+    def __init__(self, engine, host, ops=None):
         self._engine = engine
         self.host = host
-        self._ops = ops
+        self._ops = ops or privileged
         self._image = sandbox.SandboxImage(engine)
 
     # -- sandbox ----------------------------------------------------------
