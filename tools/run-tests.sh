@@ -33,6 +33,9 @@ if ! host_venv_current "$venv" .higgins-installed "$want"; then
     host_venv_mark "$venv" .higgins-installed "$want"
 fi
 
+step "Open vSwitch (userspace datapath, for the network tests)"
+tools/start-ovs.sh
+
 step "Hardened engine for the isolation tests (user namespaces, btrfs)"
 # Its own bridge and subnet: the all-in-one's engines use 172.31.N.0/24.
 HIGGINS_ISOLATED_ENGINE_URL=$(tools/isolated-engine.sh start tests 172.31.250.1/24)

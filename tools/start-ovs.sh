@@ -7,11 +7,10 @@
 #
 # usage: tools/start-ovs.sh
 set -euo pipefail
+# shellcheck source=tools/lib/host.sh
+. "$(dirname "$0")/lib/host.sh"
 
-if ! command -v ovs-vsctl >/dev/null 2>&1; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openvswitch-switch
-fi
+host_install_packages openvswitch-switch
 
 ovs_ok() { timeout 5 ovs-vsctl --timeout=3 show >/dev/null 2>&1; }
 
