@@ -24,7 +24,10 @@ setuptools.setup(
     extras_require={
         # The driver runs inside nova-compute; Nova itself is installed by
         # the operator (or by the test extras below).
-        'nova': ['nova>=34.0.0,<35', 'SQLAlchemy<2.1'],
+        # Nova brings os-vif, oslo.privsep and pyroute2 as well; the
+        # driver's network plumbing imports them itself, so they are named.
+        'nova': ['nova>=34.0.0,<35', 'SQLAlchemy<2.1', 'os-vif>=5.0',
+                 'oslo.privsep', 'pyroute2'],
         # The facade needs no Nova code: it talks to Nova's REST API.
         'api': ['keystoneauth1', 'keystonemiddleware', 'jsonschema',
                 'oslo.config', 'oslo.log', 'oslo.policy', 'oslo.utils',
