@@ -11,6 +11,9 @@ Keys (documented for users in docs/container-metadata.md):
 ``higgins:command``
     The command, either a JSON array of strings (``["sh", "-c", "echo hi"]``)
     or a plain string split like a POSIX shell would (``sleep 100``).
+``higgins:entrypoint``
+    The program the command is given to, replacing the image's entrypoint;
+    the same two forms as the command.
 ``higgins:workdir``
     Absolute working directory inside the container.
 ``higgins:env:<NAME>``
@@ -18,6 +21,10 @@ Keys (documented for users in docs/container-metadata.md):
     who can read the server: it is not a place for secrets.
 ``higgins:label:<KEY>``
     One user label per key, set on the container as ``<KEY>``.
+``higgins:run``
+    ``false``: the first boot creates the container without starting it
+    (the server shows SHUTOFF at once; starting the server runs the
+    command for the first time). ``true`` is the default.
 """
 import dataclasses
 import json
@@ -27,6 +34,8 @@ import shlex
 PREFIX = 'higgins:'
 COMMAND_KEY = PREFIX + 'command'
 WORKDIR_KEY = PREFIX + 'workdir'
+ENTRYPOINT_KEY = PREFIX + 'entrypoint'
+RUN_KEY = PREFIX + 'run'
 ENV_PREFIX = PREFIX + 'env:'
 LABEL_PREFIX = PREFIX + 'label:'
 
@@ -59,26 +68,38 @@ class ContainerOverrides:
     workdir: str = None
     environment: dict = dataclasses.field(default_factory=dict)
     labels: dict = dataclasses.field(default_factory=dict)
+    entrypoint: tuple = None
+    #: False: create the container on first boot without starting it.
+    run: bool = True
 
 
-def parse_command(value):
-    """Return the command as a tuple of strings from its metadata value."""
+def parse_command(value, key=COMMAND_KEY):
+    """Return the command (or the entrypoint, for ``key``) as a tuple."""
     text = value.strip()
     if text.startswith('['):
         try:
             argv = json.loads(text)
         except ValueError:
-            raise InvalidMetadata(COMMAND_KEY, 'is not a valid JSON array')
-        if not all(isinstance(arg, str) for arg in argv):
-            raise InvalidMetadata(COMMAND_KEY, 'must be an array of strings')
+            raise InvalidMetadata(key, 'is not a valid JSON array')
+        if not isinstance(argv, list) or not all(
+                isinstance(arg, str) for arg in argv):
+            raise InvalidMetadata(key, 'must be an array of strings')
     else:
         try:
             argv = shlex.split(text)
         except ValueError:
-            raise InvalidMetadata(COMMAND_KEY, 'has unbalanced quotes')
+            raise InvalidMetadata(key, 'has unbalanced quotes')
     if not argv or not argv[0]:
-        raise InvalidMetadata(COMMAND_KEY, 'is empty')
+        raise InvalidMetadata(key, 'is empty')
     return tuple(argv)
+
+
+def parse_run(value):
+    """Whether the ``higgins:run`` value asks to start on creation."""
+    text = value.strip().lower()
+    if text not in ('true', 'false'):
+        raise InvalidMetadata(RUN_KEY, 'must be true or false')
+    return text == 'true'
 
 
 def validate_workdir(value):
@@ -101,35 +122,50 @@ def parse_metadata(metadata):
     Keys outside the ``higgins:`` namespace are ignored; an unknown key inside
     it is an error, so a typo does not go unnoticed.
     """
-    command = workdir = None
-    environment = {}
-    labels = {}
+    found = {'environment': {}, 'labels': {}}
     for key, value in sorted((metadata or {}).items()):
         if not key.startswith(PREFIX):
             continue
-        if key == COMMAND_KEY:
-            command = parse_command(value)
-        elif key == WORKDIR_KEY:
-            workdir = validate_workdir(value)
-        elif key.startswith(ENV_PREFIX):
-            name = key[len(ENV_PREFIX):]
-            if not _ENV_NAME.match(name):
-                raise InvalidMetadata(key, 'is not a valid environment name')
-            environment[name] = value
-        elif key.startswith(LABEL_PREFIX):
-            name = key[len(LABEL_PREFIX):]
-            if not _LABEL_KEY.match(name):
-                raise InvalidMetadata(key, 'is not a valid label key')
-            if name.startswith(RESERVED_LABEL_PREFIXES):
-                raise InvalidMetadata(key, 'uses a reserved label prefix')
-            labels[name] = value
-        else:
-            raise InvalidMetadata(key, 'is not a known Higgins metadata key')
-    return ContainerOverrides(command=command, workdir=workdir,
-                              environment=environment, labels=labels)
+        _parse_item(key, value, found)
+    return ContainerOverrides(**found)
 
 
-def to_metadata(command=None, workdir=None, environment=None, labels=None):
+def _parse_item(key, value, found):
+    """Read one key of the namespace into ``found`` (override fields)."""
+    environment, labels = found['environment'], found['labels']
+    if key == COMMAND_KEY:
+        found['command'] = parse_command(value)
+    elif key == ENTRYPOINT_KEY:
+        found['entrypoint'] = parse_command(value, ENTRYPOINT_KEY)
+    elif key == WORKDIR_KEY:
+        found['workdir'] = validate_workdir(value)
+    elif key == RUN_KEY:
+        found['run'] = parse_run(value)
+    elif key.startswith(ENV_PREFIX):
+        name = key[len(ENV_PREFIX):]
+        if not _ENV_NAME.match(name):
+            raise InvalidMetadata(key, 'is not a valid environment name')
+        environment[name] = value
+    elif key.startswith(LABEL_PREFIX):
+        name = key[len(LABEL_PREFIX):]
+        if not _LABEL_KEY.match(name):
+            raise InvalidMetadata(key, 'is not a valid label key')
+        if name.startswith(RESERVED_LABEL_PREFIXES):
+            raise InvalidMetadata(key, 'uses a reserved label prefix')
+        labels[name] = value
+    else:
+        raise InvalidMetadata(key, 'is not a known Higgins metadata key')
+
+
+def _argv_value(value, key):
+    if isinstance(value, str):
+        parse_command(value, key)
+        return value
+    return json.dumps(list(value))
+
+
+def to_metadata(command=None, workdir=None, environment=None, labels=None,
+                entrypoint=None, run=True):
     """Build server metadata for the given overrides (the facade's side).
 
     Raises InvalidMetadata when a key or value would not fit Nova's limits or
@@ -137,11 +173,11 @@ def to_metadata(command=None, workdir=None, environment=None, labels=None):
     """
     metadata = {}
     if command is not None:
-        if isinstance(command, str):
-            parse_command(command)
-            metadata[COMMAND_KEY] = command
-        else:
-            metadata[COMMAND_KEY] = json.dumps(list(command))
+        metadata[COMMAND_KEY] = _argv_value(command, COMMAND_KEY)
+    if entrypoint is not None:
+        metadata[ENTRYPOINT_KEY] = _argv_value(entrypoint, ENTRYPOINT_KEY)
+    if not run:
+        metadata[RUN_KEY] = 'false'
     if workdir is not None:
         metadata[WORKDIR_KEY] = validate_workdir(workdir)
     for name, value in (environment or {}).items():

@@ -6,6 +6,7 @@ and the labels that let one filtered engine call find this host's containers.
 """
 import posixpath
 
+from nova.compute import task_states
 from oslo_log import log as logging
 from oslo_utils import units
 
@@ -41,6 +42,17 @@ def check_flavor_extra_specs(extra_specs):
             raise Refused('flavor extra spec %s is not a Higgins setting; '
                           'containers never get privileged mode, host '
                           'namespaces, devices or host paths' % key)
+
+
+def starts_on_create(instance):
+    """Whether spawning ``instance`` starts its container.
+
+    Only the first boot honours ``higgins:run=false``; a rebuild restores
+    the server's running state as Nova expects.
+    """
+    if instance.task_state != task_states.SPAWNING:
+        return True
+    return metadata.parse_metadata(instance.metadata).run
 
 
 def host_labels(host):
@@ -85,6 +97,7 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
         image=image,
         labels=labels,
         command=overrides.command,
+        entrypoint=overrides.entrypoint,
         workdir=overrides.workdir,
         environment=overrides.environment,
         hostname=hostname,
@@ -103,12 +116,16 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
 def command_candidates(spec, image_info):
     """Paths where the program of a user-supplied command may be, in order.
 
-    Empty when there is nothing to check: no command override, or an image
-    entrypoint that receives the command as its arguments.
+    The program is the user's entrypoint's, else the command's. Empty when
+    there is nothing to check: neither override, or an image entrypoint
+    that receives the command as its arguments.
     """
-    if not spec.command or image_info.entrypoint:
+    if spec.entrypoint:
+        program = spec.entrypoint[0]
+    elif spec.command and not image_info.entrypoint:
+        program = spec.command[0]
+    else:
         return []
-    program = spec.command[0]
     if '/' in program:
         return [posixpath.join(spec.workdir or '/', program)]
     search = (spec.environment.get('PATH') or

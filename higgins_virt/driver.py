@@ -30,6 +30,7 @@ from higgins_common import contract
 from higgins_common import metadata
 from higgins_virt import conf as higgins_conf
 from higgins_virt import container_builder
+from higgins_virt import created_only
 from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
@@ -280,16 +281,22 @@ class HigginsDriver(driver.ComputeDriver):
             # Ports live in a sandbox the server's container joins.
             sandbox_spec, spec = self._network.split_spec(
                 instance, spec, network_info)
+        with self._as_nova_errors():
+            start = power_on and container_builder.starts_on_create(instance)
         spawn_failure = functools.partial(
             self._spawn_failure, image_meta=image_meta, instance=instance)
         try:
             with self._as_nova_errors(instance, failure=spawn_failure):
-                self._create_and_start(spec, image_info, power_on, instance,
+                self._create_and_start(spec, image_info, start, instance,
                                        sandbox_spec, network_info)
         finally:
             self._states.forget(instance.uuid)
         LOG.info('Container %s created from image %s', spec.name, image,
                  instance=instance)
+        if power_on and not start:
+            LOG.info('Container %s created without starting it (%s=false)',
+                     spec.name, metadata.RUN_KEY, instance=instance)
+            created_only.announce_stopped(instance, self.emit_event)
 
     def _create_and_start(self, spec, image_info, power_on, instance,
                           sandbox_spec=None, network_info=None):

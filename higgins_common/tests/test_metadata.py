@@ -68,3 +68,36 @@ class ToMetadataTest(unittest.TestCase):
             metadata.to_metadata(workdir='/proc/1/cwd')
         with self.assertRaises(metadata.InvalidMetadata):
             metadata.to_metadata(environment={'NOT VALID': '1'})
+
+
+class EntrypointAndRunTest(unittest.TestCase):
+
+    def test_entrypoint_in_both_forms(self):
+        self.assertEqual(('/bin/sh', '-c'), metadata.parse_metadata(
+            {'higgins:entrypoint': '["/bin/sh", "-c"]'}).entrypoint)
+        self.assertEqual(('env', 'A=1'), metadata.parse_metadata(
+            {'higgins:entrypoint': 'env A=1'}).entrypoint)
+
+    def test_bad_entrypoints_name_their_key(self):
+        for value in ('', '["a", 1]', '[]', "sh 'open"):
+            with self.assertRaises(metadata.InvalidMetadata) as ctx:
+                metadata.parse_metadata({'higgins:entrypoint': value})
+            self.assertEqual('higgins:entrypoint', ctx.exception.field)
+
+    def test_run_defaults_to_true(self):
+        self.assertTrue(metadata.parse_metadata({}).run)
+        self.assertFalse(metadata.parse_metadata(
+            {'higgins:run': 'false'}).run)
+        self.assertTrue(metadata.parse_metadata({'higgins:run': 'True'}).run)
+        with self.assertRaises(metadata.InvalidMetadata) as ctx:
+            metadata.parse_metadata({'higgins:run': 'no'})
+        self.assertEqual('higgins:run', ctx.exception.field)
+
+    def test_round_trip_of_entrypoint_and_run(self):
+        items = metadata.to_metadata(entrypoint=['/bin/env'], run=False)
+        self.assertEqual({'higgins:entrypoint': '["/bin/env"]',
+                          'higgins:run': 'false'}, items)
+        overrides = metadata.parse_metadata(items)
+        self.assertEqual(('/bin/env',), overrides.entrypoint)
+        self.assertFalse(overrides.run)
+        self.assertEqual({}, metadata.to_metadata(run=True))

@@ -44,6 +44,8 @@ class ContainerSpec:
     workdir: str = None
     environment: dict = dataclasses.field(default_factory=dict)
     hostname: str = None
+    #: Replaces the image's entrypoint when set.
+    entrypoint: tuple = None
     nano_cpus: int = None
     memory_bytes: int = None
     memory_swap_bytes: int = None

@@ -335,6 +335,8 @@ class DockerEngine(base.ContainerEngine):
             created = client.create_container(
                 image=spec.image,
                 command=list(spec.command) if spec.command else None,
+                entrypoint=(list(spec.entrypoint) if spec.entrypoint
+                            else None),
                 name=spec.name,
                 hostname=spec.hostname,
                 labels=dict(spec.labels),

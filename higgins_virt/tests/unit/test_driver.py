@@ -7,11 +7,13 @@ import time
 from unittest import mock
 
 from nova.compute import power_state
+from nova.compute import task_states
 from nova import exception
 from nova import objects
 from nova import test
 from nova.virt import event as virtevent
 
+from higgins_virt import created_only
 from higgins_virt import driver as higgins_driver
 from higgins_virt.engine import base
 from higgins_virt.engine import errors
@@ -123,6 +125,86 @@ class SpawnTest(DriverTestCase):
         self._spawn()
         self.assertEqual(2, self.engine.create.call_count)
         self.engine.remove.assert_called_once()
+
+
+class CreatedOnlyTest(DriverTestCase):
+    """``higgins:run=false``: created, never started, SHUTDOWN at once."""
+
+    def _spawn_building(self, metadata):
+        self.instance.task_state = task_states.SPAWNING
+        with mock.patch.object(created_only, 'announce_stopped') as announce:
+            self._spawn(metadata)
+        return announce
+
+    def test_first_boot_creates_without_starting(self):
+        announce = self._spawn_building({'higgins:run': 'false'})
+        self.engine.create.assert_called_once()
+        self.engine.start.assert_not_called()
+        announce.assert_called_once_with(self.instance,
+                                         self.driver.emit_event)
+        self.engine.list.return_value = [
+            _container(self.instance.uuid, base.CREATED)]
+        self.assertEqual(power_state.SHUTDOWN,
+                         self.driver.get_info(self.instance).state)
+
+    def test_without_the_key_the_container_starts(self):
+        announce = self._spawn_building({'higgins:run': 'true'})
+        self.engine.start.assert_called_once()
+        announce.assert_not_called()
+
+    def test_a_rebuild_starts_it(self):
+        self.instance.task_state = task_states.REBUILD_SPAWNING
+        with mock.patch.object(created_only, 'announce_stopped') as announce:
+            self._spawn({'higgins:run': 'false'})
+        self.engine.start.assert_called_once()
+        announce.assert_not_called()
+
+    def test_power_on_starts_a_created_container(self):
+        self.engine.inspect.return_value = _container(
+            self.instance.uuid, base.CREATED)
+        self.driver.power_on(None, self.instance, None)
+        self.engine.start.assert_called_once_with(
+            'higgins-' + self.instance.uuid)
+
+    def test_entrypoint_reaches_the_spec_and_its_program_is_checked(self):
+        self.engine.stat.return_value = None
+        self.assertRaises(exception.InvalidInput, self._spawn,
+                          {'higgins:entrypoint': 'nope', 'higgins:command':
+                           'echo'})
+        self.engine.stat.assert_called_once_with(
+            'higgins-' + self.instance.uuid, '/bin/nope')
+        spec = self.engine.create.call_args[0][0]
+        self.assertEqual(('nope',), spec.entrypoint)
+        self.assertEqual(('echo',), spec.command)
+
+
+class AnnounceStoppedTest(test.NoDBTestCase):
+
+    def _clear_attrs(self):
+        pass
+
+    def test_waits_for_the_build_to_end_then_emits_stopped(self):
+        instance = fakes.instance(task_state=task_states.SPAWNING)
+        emitted = []
+        thread = created_only.announce_stopped(
+            instance, emitted.append, timeout=5, poll=0.01,
+            delays=(0.0, 0.05))
+        time.sleep(0.1)
+        self.assertEqual([], emitted)
+        instance.task_state = None
+        thread.join(5)
+        self.assertEqual(2, len(emitted))
+        for event in emitted:
+            self.assertEqual(instance.uuid, event.get_instance_uuid())
+            self.assertEqual(virtevent.EVENT_LIFECYCLE_STOPPED,
+                             event.get_transition())
+
+    def test_gives_up_when_the_build_never_ends(self):
+        instance = fakes.instance(task_state=task_states.SPAWNING)
+        emitted = []
+        created_only.announce_stopped(instance, emitted.append,
+                                      timeout=0.05, poll=0.01).join(5)
+        self.assertEqual([], emitted)
 
 
 class StateTest(DriverTestCase):
