@@ -6,11 +6,14 @@ import json
 import re
 
 from oslo_log import log as logging
+from oslo_utils import uuidutils
 import webob
 import webob.dec
 
 from higgins_api import containers
 from higgins_api import errors
+from higgins_api import glance
+from higgins_api import hosts
 from higgins_api import nova
 from higgins_api import policy
 from higgins_api import verbs
@@ -23,15 +26,25 @@ MAX_VERSION = (1, 40)
 VERSION_HEADER = 'OpenStack-API-Version'
 SERVICE_TYPE = 'container'
 
-_PARAMETER = '{%s}' % verbs.IDENT
+REQUEST_ID_HEADER = 'X-OpenStack-Request-Id'
+_PARAMETER = re.compile(r'\\\{\w+\\\}')
 _IDENT = r'(?P<ident>[^/]+)'
+#: Answered without a token, as Zun answers them.
+PUBLIC_PATHS = ('', '/', '/v1', '/v1/')
+_HANDLERS = (containers, hosts)
+
+
+def _handler(name):
+    for module in _HANDLERS:
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise AttributeError('no handler %s' % name)
 
 
 def _route(verb):
     """(verb, compiled path, handler) for a row of the verb table."""
-    pattern = re.escape(verb.path).replace(re.escape(_PARAMETER), _IDENT)
-    return verb, re.compile('^%s/?$' % pattern), getattr(containers,
-                                                         verb.handler)
+    pattern = _PARAMETER.sub(lambda m: _IDENT, re.escape(verb.path))
+    return verb, re.compile('^%s/?$' % pattern), _handler(verb.handler)
 
 
 # Built at import, so a row naming a missing handler fails at once.
@@ -50,16 +63,23 @@ class Request(webob.Request):
     conf = None
     caller = None
     nova = None
+    glance = None
     flavors = None
     enforcer = None
     verb = None
 
     def json_body_or_empty(self):
+        """The JSON object of the body; only verbs that take one call it."""
         if not self.body:
             return {}
+        kind = (self.content_type or '').lower()
+        if kind and kind != 'application/json' and not kind.endswith(
+                '+json'):
+            raise errors.BadRequest('the request body must be '
+                                    'application/json, not %s' % kind)
         try:
             return json.loads(self.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise errors.BadRequest('the request body is not valid JSON')
 
 
@@ -98,13 +118,15 @@ def requested_version(req):
 
 
 class Application:
-    def __init__(self, conf, nova_factory=nova.Nova):
+    def __init__(self, conf, nova_factory=nova.Nova,
+                 glance_factory=glance.Glance):
         self.conf = conf
         self.flavors = containers.FlavorCache()
         self.enforcer = policy.enforcer(conf)
         # Called as nova_factory(conf, auth=…, identity_headers=…): tests
-        # pass an in-memory Nova here.
+        # pass an in-memory Nova (and Glance) here.
         self.nova_factory = nova_factory
+        self.glance_factory = glance_factory
 
     def _caller(self, req):
         environ = req.environ
@@ -129,29 +151,39 @@ class Application:
                        'X-Auth-Project-Id': project, 'X-Project-Id': project,
                        'X-Roles': ','.join(roles)}
         caller = Caller(user, project, roles)
+        req.glance = self.glance_factory(self.conf, auth=auth,
+                                         identity_headers=headers)
         return caller, self.nova_factory(self.conf, auth=auth,
                                          identity_headers=headers)
 
     def _route(self, req):
-        path = req.path_info
-        if path in ('', '/'):
-            return 200, versions_document(req.host_url)
-        if path.rstrip('/') == '/v1':
+        try:
+            path = req.path_info
+        except UnicodeDecodeError:
+            raise errors.NotFound('no resource at this path')
+        if path in PUBLIC_PATHS:
+            if req.method not in ('GET', 'HEAD'):
+                raise errors.MethodNotAllowed(
+                    '%s is not allowed on %s' % (req.method, path),
+                    allow=('GET',))
+            if path in ('', '/'):
+                return 200, versions_document(req.host_url)
             document = versions_document(req.host_url)['versions'][0]
             return 200, {'version': document}
-        allowed = False
+        allow = []
         for verb, pattern, handler in ROUTES:
             match = pattern.match(path)
             if not match:
                 continue
-            allowed = True
+            allow.append(verb.method)
             if verb.method == req.method:
                 req.verb = verb
                 req.caller, req.nova = self._caller(req)
                 return handler(req, **match.groupdict())
-        if allowed:
+        if allow:
             raise errors.MethodNotAllowed('%s is not allowed on %s'
-                                          % (req.method, path))
+                                          % (req.method, path),
+                                          allow=allow)
         raise errors.NotFound('no resource at %s' % path)
 
     @webob.dec.wsgify(RequestClass=Request)
@@ -159,20 +191,25 @@ class Application:
         req.conf = self.conf
         req.flavors = self.flavors
         req.enforcer = self.enforcer
-        request_id = req.environ.get('openstack.request_id')
+        request_id = req.environ.get('openstack.request_id') or (
+            'req-%s' % uuidutils.generate_uuid())
+        req.environ['openstack.request_id'] = request_id
         try:
             version = requested_version(req)
             result = self._route(req)
         except errors.APIError as exc:
-            LOG.info('%s %s: %s %s', req.method, req.path, exc.status,
+            LOG.info('%s %r: %s %s', req.method, _raw_path(req), exc.status,
                      exc.detail)
-            return exc.response(request_id)
+            return _with_request_id(exc.response(request_id), request_id)
         except Exception:
-            LOG.exception('Unexpected error on %s %s', req.method, req.path)
-            return errors.APIError().response(request_id)
+            LOG.exception('Unexpected error on %s %r', req.method,
+                          _raw_path(req))
+            return _with_request_id(errors.APIError().response(request_id),
+                                    request_id)
         status, body = result[0], result[1]
         headers = result[2] if len(result) > 2 else {}
-        response = webob.Response(status=status, headers=headers)
+        response = _with_request_id(
+            webob.Response(status=status, headers=headers), request_id)
         response.headers[VERSION_HEADER] = '%s %s' % (
             SERVICE_TYPE, _version_string(version))
         response.headers['Vary'] = VERSION_HEADER
@@ -183,10 +220,39 @@ class Application:
         return response
 
 
-def build(conf, nova_factory=nova.Nova):
+def _raw_path(req):
+    # Undecoded: a path that is not UTF-8 must not fail the logging.
+    return req.environ.get('PATH_INFO', '')
+
+
+def _with_request_id(response, request_id):
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+class PublicPaths:
+    """Version documents without a token, the rest through the middleware.
+
+    keystonemiddleware only records whether the token is valid (its delayed
+    decision): the application answers a missing or bad one with its own
+    401, in the documented error format.
+    """
+
+    def __init__(self, application, authenticated):
+        self.application = application
+        self.authenticated = authenticated
+
+    def __call__(self, environ, start_response):
+        if environ.get('PATH_INFO', '') in PUBLIC_PATHS:
+            return self.application(environ, start_response)
+        return self.authenticated(environ, start_response)
+
+
+def build(conf, nova_factory=nova.Nova, glance_factory=glance.Glance):
     """The application with its middleware for ``conf``."""
-    application = Application(conf, nova_factory)
+    application = Application(conf, nova_factory, glance_factory)
     if conf.api.auth_strategy == 'keystone':
         from keystonemiddleware import auth_token
-        application = auth_token.AuthProtocol(application, {})
+        return PublicPaths(application, auth_token.AuthProtocol(
+            application, {'delay_auth_decision': 'true'}))
     return application

@@ -3,6 +3,8 @@ from oslo_config import cfg
 
 api_group = cfg.OptGroup('api', title='Higgins facade API')
 nova_group = cfg.OptGroup('nova', title='How the facade reaches Nova')
+glance_group = cfg.OptGroup(
+    'glance', title='How the facade reaches Glance (image_driver=docker)')
 
 API_OPTS = [
     cfg.HostAddressOpt('host', default='0.0.0.0',
@@ -39,12 +41,27 @@ NOVA_OPTS = [
 ]
 
 
+GLANCE_OPTS = [
+    cfg.StrOpt('region_name',
+               help='Region of the image endpoint in the catalog.'),
+    cfg.StrOpt('interface', default='public',
+               choices=['public', 'internal', 'admin'],
+               help='Catalog interface of the image endpoint.'),
+    cfg.URIOpt('endpoint_override',
+               help='Image endpoint to use instead of the catalog\'s '
+                    '(required with auth_strategy = noauth).'),
+]
+
+
 def register_opts(conf):
     conf.register_group(api_group)
     conf.register_opts(API_OPTS, group=api_group)
     conf.register_group(nova_group)
     conf.register_opts(NOVA_OPTS, group=nova_group)
+    conf.register_group(glance_group)
+    conf.register_opts(GLANCE_OPTS, group=glance_group)
 
 
 def list_opts():
-    return [(api_group, API_OPTS), (nova_group, NOVA_OPTS)]
+    return [(api_group, API_OPTS), (nova_group, NOVA_OPTS),
+            (glance_group, GLANCE_OPTS)]

@@ -5,7 +5,6 @@ The router hands every handler its row of the verb table as ``req.verb``:
 the policy rule, the statuses the verb is allowed from and the Nova action
 come from there (:mod:`higgins_api.verbs`), not from the handler.
 """
-import re
 import threading
 import time
 
@@ -14,9 +13,11 @@ from oslo_utils import strutils
 from oslo_utils import uuidutils
 
 from higgins_api import errors
+from higgins_api import nova
 from higgins_api import policy
 from higgins_api import schemas
 from higgins_api import translate
+from higgins_api import verbs
 
 LOG = logging.getLogger(__name__)
 
@@ -42,10 +43,20 @@ def check_state(req, server, forced=False):
 
 
 def find_server(req, ident):
-    """The caller's server for a container uuid or unique name."""
-    if uuidutils.is_uuid_like(ident):
-        return req.nova.server(ident)
-    matches = [s for s in req.nova.servers(name='^%s$' % re.escape(ident))
+    """The caller's server for a container uuid or unique name.
+
+    Anything else cannot name a container: it is not found, and never
+    reaches a Nova URL or filter.
+    """
+    uuid = translate.canonical_uuid(ident)
+    if uuid is not None:
+        return req.nova.server(uuid)
+    if not translate.is_container_name(ident):
+        raise errors.NotFound('container %s not found' % ident)
+    # Names hold letters, digits, "_", "." and "-": only "." is special
+    # in Nova's regular-expression filter.
+    pattern = '^%s$' % ident.replace('.', '[.]')
+    matches = [s for s in req.nova.servers(name=pattern)
                if s['name'] == ident]
     if not matches:
         raise errors.NotFound('container %s not found' % ident)
@@ -76,7 +87,23 @@ class FlavorCache:
 
 
 def _view(req, server):
-    return translate.container_view(server, req.host_url)
+    status = None
+    if translate.may_be_created(server) and translate.never_started(
+            req.nova.server_actions(server['id'])):
+        status = verbs.CREATED
+    return translate.container_view(server, req.host_url, status)
+
+
+def _flag(req, name):
+    return strutils.bool_from_string(req.GET.get(name, 'false'))
+
+
+def _image(req, image, driver):
+    """(Glance image id, engine reference or None) for a requested image."""
+    if driver != 'docker':
+        return req.nova.image_id(image), None
+    translate.check_reference(image)
+    return req.glance.reference_image(image, req.caller.project_id), image
 
 
 # Collection.
@@ -84,13 +111,14 @@ def create(req):
     policy.authorize(req)
     body = schemas.validate(schemas.CREATE, req.json_body_or_empty())
     translate.refuse_unsupported(body)
-    if not strutils.bool_from_string(req.params.get('run', 'false')):
-        raise errors.BadRequest(
-            'run: Higgins starts a container when it creates it; '
-            'create with run=true')
-    metadata = translate.server_metadata(body)
-    image_id = req.nova.image_id(body['image'])
+    if body.get('host'):
+        policy.authorize(req, verbs.CREATE_ON_HOST)
+    driver = body.get('image_driver')
+    reference = body['image'] if driver == 'docker' else None
+    metadata = translate.server_metadata(body, run=_flag(req, 'run'),
+                                         reference=reference)
     memory = translate.memory_mib(body.get('memory'))
+    image_id = _image(req, body['image'], driver)[0]
     name = body.get('name') or 'higgins-%s' % uuidutils.generate_uuid()[:8]
     flavor, server_body, created = _create_server(
         req, body, translate.server_request(name, image_id, None, metadata),
@@ -110,15 +138,21 @@ def _create_server(req, body, server_body, memory):
 
     Returns the flavor, the request body and the created server.
     """
-    if body.get('availability_zone'):
-        server_body['server']['availability_zone'] = body['availability_zone']
-    image_id = server_body['server']['imageRef']
+    server = server_body['server']
+    for field in ('availability_zone', 'host', 'hostname'):
+        if body.get(field):
+            server[field] = body[field]
+    microversion = nova.HOSTNAME_MICROVERSION if 'hostname' in server else (
+        None)
+    image_id = server['imageRef']
     for fresh in (False, True):
         flavor = translate.pick_flavor(req.flavors.get(req, fresh=fresh),
-                                       cpu=body.get('cpu'), memory=memory)
-        server_body['server']['flavorRef'] = flavor['id']
+                                       cpu=body.get('cpu'), memory=memory,
+                                       disk=body.get('disk'))
+        server['flavorRef'] = flavor['id']
         try:
-            return flavor, server_body, req.nova.create_server(server_body)
+            return flavor, server_body, req.nova.create_server(
+                server_body, microversion=microversion)
         except errors.BadRequest:
             # Nova refuses a missing image and a missing flavor alike (400):
             # ask it which one is gone rather than read its message.
@@ -130,14 +164,18 @@ def _create_server(req, body, server_body, memory):
 
 
 def list_(req):
-    all_projects = strutils.bool_from_string(
-        req.params.get('all_projects', 'false'))
+    all_projects = _flag(req, 'all_projects')
     policy.authorize(req, req.verb.all_projects_rule if all_projects
                      else req.verb.rule)
-    limit = min(_check_int('limit', req.params.get('limit')) or
+    limit = min(_check_int('limit', req.GET.get('limit')) or
                 req.conf.api.max_limit, req.conf.api.max_limit)
+    marker = req.GET.get('marker')
+    if marker is not None:
+        marker = translate.canonical_uuid(marker)
+        if marker is None:
+            raise errors.BadRequest('marker: must be a container uuid')
     servers = req.nova.servers(all_projects=all_projects, limit=limit,
-                               marker=req.params.get('marker'))
+                               marker=marker)
     return 200, {'containers': [_view(req, s) for s in servers]}
 
 
@@ -156,7 +194,7 @@ def patch(req, ident):
 
 def rename(req, ident):
     policy.authorize(req)
-    name = req.params.get('name')
+    name = req.GET.get('name')
     if not name:
         raise errors.BadRequest('name: is required')
     schemas.validate(schemas.PATCH, {'name': name})
@@ -167,8 +205,9 @@ def rename(req, ident):
 
 def delete(req, ident):
     policy.authorize(req)
-    force = strutils.bool_from_string(req.params.get('force', 'false'))
-    stop = strutils.bool_from_string(req.params.get('stop', 'false'))
+    # Query parameters only: a DELETE's body is never read.
+    force = _flag(req, 'force')
+    stop = _flag(req, 'stop')
     server = find_server(req, ident)
     check_state(req, server, forced=force or stop)
     # Nova stops a server as part of deleting it: `stop` needs no extra call.
@@ -187,12 +226,12 @@ def server_action(req, ident):
 
 def stop(req, ident):
     # Nova's stop takes no timeout: the host's graceful-stop timeout applies.
-    _check_int('timeout', req.params.get('timeout'))
+    _check_int('timeout', req.GET.get('timeout'))
     return server_action(req, ident)
 
 
 def kill(req, ident):
-    name = (req.params.get('signal') or 'SIGKILL').upper()
+    name = (req.GET.get('signal') or 'SIGKILL').upper()
     if name not in KILL_SIGNALS:
         raise errors.BadRequest(
             'signal: Nova can only stop a container (SIGTERM, then SIGKILL '
@@ -202,9 +241,9 @@ def kill(req, ident):
 
 def logs(req, ident):
     policy.authorize(req)
-    tail = req.params.get('tail', 'all')
+    tail = req.GET.get('tail', 'all')
     lines = None if tail == 'all' else _check_int('tail', tail)
-    if strutils.bool_from_string(req.params.get('timestamps', 'false')):
+    if _flag(req, 'timestamps'):
         raise errors.BadRequest('timestamps: Nova\'s console output has no '
                                 'timestamps')
     server = find_server(req, ident)
@@ -222,15 +261,42 @@ def logs(req, ident):
 
 def commit(req, ident):
     policy.authorize(req)
-    repository = req.params.get('repository')
+    repository = req.GET.get('repository')
     if not repository:
         raise errors.BadRequest('repository: is required')
-    tag = req.params.get('tag') or 'latest'
+    tag = req.GET.get('tag')
+    # As Zun names the image: the repository, with ":tag" only if asked.
+    name = '%s:%s' % (repository, tag) if tag else repository
+    if len(name) > 255:
+        raise errors.BadRequest('repository: is too long')
     server = find_server(req, ident)
     check_state(req, server)
     result = req.nova.action(server['id'], req.verb.nova_action,
-                             {'name': '%s:%s' % (repository, tag)})
+                             {'name': name})
     return 202, {'uuid': result['image_id']}
+
+
+def rebuild(req, ident):
+    """Nova's rebuild, from the container's image or another one."""
+    policy.authorize(req)
+    body = schemas.validate(schemas.REBUILD, req.json_body_or_empty())
+    image = req.GET.get('image') or body.get('image')
+    driver = req.GET.get('image_driver') or body.get('image_driver')
+    if driver not in (None, 'glance', 'docker'):
+        raise errors.BadRequest('image_driver: must be one of glance, '
+                                'docker')
+    server = find_server(req, ident)
+    check_state(req, server)
+    args = {'imageRef': (server.get('image') or {}).get('id')}
+    if image:
+        args['imageRef'], reference = _image(req, image, driver)
+        items = dict(server.get('metadata') or {})
+        items.pop(translate.metadata.IMAGE_KEY, None)
+        if reference:
+            items[translate.metadata.IMAGE_KEY] = reference
+        args['metadata'] = items
+    req.nova.action(server['id'], req.verb.nova_action, args)
+    return 202, None
 
 
 def not_implemented(req, ident):

@@ -17,13 +17,19 @@ class APIError(Exception):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
 
+    def headers(self):
+        """Headers the status requires (``Allow`` for a 405)."""
+        return {}
+
     def response(self, request_id=None):
         body = {'errors': [{'status': self.status, 'code': self.code,
                             'title': self.title, 'detail': self.detail,
                             'request_id': request_id}]}
-        return webob.Response(status=self.status, charset='utf-8',
-                              content_type='application/json',
-                              body=json.dumps(body).encode())
+        response = webob.Response(status=self.status, charset='utf-8',
+                                  content_type='application/json',
+                                  body=json.dumps(body).encode())
+        response.headers.update(self.headers())
+        return response
 
 
 class BadRequest(APIError):
@@ -54,6 +60,13 @@ class MethodNotAllowed(APIError):
     status = 405
     code = 'higgins.method_not_allowed'
     title = 'Method Not Allowed'
+
+    def __init__(self, detail=None, allow=()):
+        super().__init__(detail)
+        self.allow = tuple(allow)
+
+    def headers(self):
+        return {'Allow': ', '.join(sorted(set(self.allow)))}
 
 
 class NotAcceptable(APIError):

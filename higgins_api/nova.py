@@ -22,6 +22,8 @@ LOG = logging.getLogger(__name__)
 MICROVERSION = '2.79'
 # Nova's image proxy (name lookups) stops at 2.35.
 IMAGE_PROXY_MICROVERSION = '2.35'
+# 2.90: a server's hostname may be chosen when it is created.
+HOSTNAME_MICROVERSION = '2.90'
 
 _STATUS_ERRORS = {
     400: errors.BadRequest,
@@ -90,8 +92,14 @@ class Nova:
                           not_found='container %s not found' % server_id
                           )['server']
 
-    def create_server(self, body):
-        return self._call('POST', '/servers', body)['server']
+    def create_server(self, body, microversion=None):
+        return self._call('POST', '/servers', body,
+                          microversion=microversion)['server']
+
+    def server_actions(self, server_id):
+        """The actions Nova recorded on a server (create, stop, start …)."""
+        return self._call('GET', '/servers/%s/os-instance-actions'
+                          % server_id)['instanceActions']
 
     def update_server(self, server_id, fields):
         return self._call('PUT', '/servers/%s' % server_id,
@@ -103,6 +111,15 @@ class Nova:
     def action(self, server_id, action, args=None):
         return self._call('POST', '/servers/%s/action' % server_id,
                           {action: args})
+
+    # Compute hosts (admin).
+    def hypervisors(self):
+        return self._call('GET', '/os-hypervisors/detail')['hypervisors']
+
+    def hypervisor(self, hypervisor_id):
+        return self._call('GET', '/os-hypervisors/%s' % hypervisor_id,
+                          not_found='host %s not found' % hypervisor_id
+                          )['hypervisor']
 
     # Flavors and images.
     def flavors(self):

@@ -9,25 +9,63 @@ _STRING_MAP = {'type': 'object',
                'additionalProperties': {'type': ['string', 'number',
                                                  'boolean']}}
 
+_ARGV = {'oneOf': [
+    {'type': 'string', 'maxLength': 255},
+    {'type': 'array', 'items': {'type': 'string'}}]}
+_IMAGE = {'type': 'string', 'minLength': 1, 'maxLength': 255}
+_IMAGE_DRIVER = {'type': 'string', 'enum': ['glance', 'docker']}
+_ANY_OBJECT = {'type': ['object', 'null']}
+_ANY_LIST = {'type': ['array', 'null']}
+_ANY_FLAG = {'type': ['boolean', 'null']}
+_ANY_STRING = {'type': ['string', 'null'], 'maxLength': 255}
+
 CREATE = {
     'type': 'object',
     'properties': {
         'name': _NAME,
-        'image': {'type': 'string', 'minLength': 1, 'maxLength': 255},
-        'image_driver': {'type': 'string', 'enum': ['glance']},
-        'command': {'oneOf': [
-            {'type': 'string', 'maxLength': 255},
-            {'type': 'array', 'items': {'type': 'string'}}]},
+        'image': _IMAGE,
+        'image_driver': _IMAGE_DRIVER,
+        'command': _ARGV,
+        'entrypoint': _ARGV,
         'cpu': {'type': 'number', 'exclusiveMinimum': 0},
         'memory': {'type': ['string', 'integer']},
+        'disk': {'type': 'integer', 'minimum': 0},
         'workdir': {'type': 'string', 'maxLength': 255},
         'environment': _STRING_MAP,
         'labels': _STRING_MAP,
         'availability_zone': {'type': 'string', 'maxLength': 255},
+        # Nova's hostname rule (microversion 2.90).
+        'hostname': {'type': 'string', 'minLength': 1, 'maxLength': 63,
+                     'pattern': r'^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$'},
+        'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        # Zun fields accepted only with values that ask for nothing
+        # (translate.refuse_unsupported says which).
+        'restart_policy': _ANY_OBJECT,
+        'image_pull_policy': _ANY_STRING,
+        'runtime': _ANY_STRING,
+        'cpu_policy': _ANY_STRING,
+        'security_groups': _ANY_LIST,
+        'auto_remove': _ANY_FLAG,
+        'auto_heal': _ANY_FLAG,
+        'interactive': _ANY_FLAG,
+        'tty': _ANY_FLAG,
+        'privileged': _ANY_FLAG,
+        'hints': _ANY_OBJECT,
+        'nets': _ANY_LIST,
+        'mounts': _ANY_LIST,
+        'registry': _ANY_STRING,
+        'healthcheck': _ANY_OBJECT,
+        'exposed_ports': _ANY_OBJECT,
     },
     'required': ['image'],
-    # Other Zun fields are checked by name in translate.refuse_unsupported.
-    'additionalProperties': True,
+    'additionalProperties': False,
+    'unknown_reason': 'is not a field of a container',
+}
+
+REBUILD = {
+    'type': 'object',
+    'properties': {'image': _IMAGE, 'image_driver': _IMAGE_DRIVER},
+    'additionalProperties': False,
 }
 
 PATCH = {
@@ -48,7 +86,8 @@ def validate(schema, body):
         return body
     if error.validator == 'additionalProperties':
         extra = sorted(set(body) - set(schema['properties']))
-        raise errors.BadRequest('%s: cannot be changed' % ', '.join(extra))
+        raise errors.BadRequest('%s: %s' % (', '.join(extra), schema.get(
+            'unknown_reason', 'cannot be changed')))
     if error.validator == 'required':
         # The schema names the fields; the error's text is not for parsing.
         missing = next(f for f in error.validator_value
@@ -67,6 +106,45 @@ def _reason(error):
         return 'has the wrong length'
     if error.validator == 'enum':
         return 'must be one of %s' % ', '.join(error.validator_value)
+    if error.validator == 'minimum':
+        return 'must be at least %s' % error.validator_value
     if error.validator == 'exclusiveMinimum':
         return 'must be greater than %s' % error.validator_value
     return 'is invalid'
+
+
+def to_openapi(schema):
+    """A request schema as OpenAPI 3.0 writes it (openapi.yaml's copy).
+
+    OpenAPI 3.0 has no type lists: a nullable type becomes ``nullable``,
+    several types ``oneOf``. Keywords of this module's own (the reason
+    given for unknown fields) are left out.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    converted = {}
+    for key, value in schema.items():
+        if key == 'unknown_reason':
+            continue
+        if key == 'properties':
+            value = {name: to_openapi(sub) for name, sub in value.items()}
+        elif key in ('items', 'additionalProperties'):
+            value = to_openapi(value)
+        elif key == 'oneOf':
+            value = [to_openapi(sub) for sub in value]
+        converted[key] = value
+    if isinstance(converted.get('exclusiveMinimum'), (int, float)) and not (
+            isinstance(converted['exclusiveMinimum'], bool)):
+        converted['minimum'] = converted['exclusiveMinimum']
+        converted['exclusiveMinimum'] = True
+    kinds = converted.get('type')
+    if isinstance(kinds, list):
+        kinds = [k for k in kinds if k != 'null']
+        if len(kinds) < len(converted['type']):
+            converted['nullable'] = True
+        if len(kinds) == 1:
+            converted['type'] = kinds[0]
+        else:
+            del converted['type']
+            converted['oneOf'] = [{'type': k} for k in kinds]
+    return converted

@@ -5,6 +5,7 @@ the driver's contract in docs/container-metadata.md); Nova servers become
 container views with Zun's status names.
 """
 import re
+import uuid as uuid_lib
 
 from higgins_common import contract
 from higgins_common import metadata
@@ -33,19 +34,90 @@ _STATUS = {
 # Fields of Zun's create request that Higgins cannot honour yet: accepted
 # when empty (python-zunclient sends some of them by default), else refused.
 UNSUPPORTED_CREATE_FIELDS = (
-    'auto_remove', 'image_pull_policy', 'hints', 'nets', 'mounts', 'runtime',
-    'hostname', 'disk', 'registry', 'host', 'entrypoint', 'healthcheck',
-    'auto_heal', 'security_groups', 'exposed_ports', 'restart_policy',
-    'interactive', 'tty', 'privileged', 'cpu_policy',
+    'auto_remove', 'hints', 'nets', 'mounts', 'registry', 'healthcheck',
+    'auto_heal', 'exposed_ports', 'interactive', 'tty', 'privileged',
 )
 
+# Fields Higgins accepts only with values that ask for nothing beyond what
+# every container gets. A restart policy other than "no" would have the
+# engine restart a container Nova believes stopped, and Nova would stop it
+# again: it is refused until the driver can tell the two apart.
+_NO_RESTART = ({}, {'Name': ''}, {'Name': 'no'},
+               {'Name': 'no', 'MaximumRetryCount': 0},
+               {'Name': 'no', 'MaximumRetryCount': '0'})
+NO_OP_VALUES = {
+    'restart_policy': _NO_RESTART,
+    # The host uses the engine's copy of a reference and pulls only what it
+    # lacks; the operator's allow-list decides what may be pulled.
+    'image_pull_policy': ('', 'ifnotpresent', 'always', 'never'),
+    'runtime': ('', 'runc'),
+    'cpu_policy': ('', 'shared'),
+    # Containers have no Neutron port yet: the project's default group is
+    # all a caller can ask for.
+    'security_groups': ([], ['default']),
+}
+
 _MEMORY = re.compile(r'^\s*(\d+)\s*([mMgG]?)[bB]?\s*$')
+# Container names as Zun allows them (schemas._NAME).
+_CONTAINER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$')
+# An engine reference: [registry[:port]/]path[:tag][@digest]; the compute
+# host's allow-list decides which may boot.
+_REFERENCE = re.compile(
+    r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?'
+    r'(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*'
+    r'(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?'
+    r'(?:@sha256:[0-9a-f]{64})?$')
+#: Nova's power state of a server whose container is not running.
+POWER_SHUTDOWN = 4
 
 
 def status_of(server):
     if server.get('OS-EXT-STS:task_state') == 'deleting':
         return verbs.DELETING
+    if may_be_created(server):
+        # Created without starting: Nova may still show it ACTIVE for the
+        # second it takes to hear that the container is not running.
+        return verbs.STOPPED
     return _STATUS.get(server.get('status'), verbs.UNKNOWN)
+
+
+def may_be_created(server):
+    """Whether a server created with ``run=false`` is not running.
+
+    It is ``Created`` if it has never been started since.
+    """
+    if (server.get('metadata') or {}).get(metadata.RUN_KEY) != 'false':
+        return False
+    return server.get('status') == 'SHUTOFF' or (
+        server.get('status') == 'ACTIVE' and
+        server.get('OS-EXT-STS:power_state') == POWER_SHUTDOWN and
+        not server.get('OS-EXT-STS:task_state'))
+
+
+def never_started(actions):
+    """Whether Nova's action records show no start since the creation."""
+    return all(a.get('action') in ('create', 'stop') for a in actions)
+
+
+def canonical_uuid(ident):
+    """The canonical form of a uuid-like identifier, else None."""
+    try:
+        return str(uuid_lib.UUID(ident)) if len(ident) in (32, 36) else None
+    except (ValueError, TypeError):
+        return None
+
+
+def is_container_name(ident):
+    return bool(_CONTAINER_NAME.match(ident))
+
+
+def check_reference(reference):
+    """Raise BadRequest unless ``reference`` reads as an engine reference."""
+    if len(reference) > metadata.MAX_METADATA_LENGTH or not (
+            _REFERENCE.match(reference)):
+        raise errors.BadRequest(
+            'image: %r is not an image reference like nginx:1.27 or '
+            'registry.example.com/app:1' % reference)
 
 
 def memory_mib(value):
@@ -70,14 +142,16 @@ def is_container_flavor(flavor):
     return (flavor.get('extra_specs') or {}).get(TRAIT_SPEC) == 'required'
 
 
-def pick_flavor(flavors, cpu=None, memory=None):
-    """The smallest container flavor with at least ``cpu`` and ``memory``."""
+def pick_flavor(flavors, cpu=None, memory=None, disk=None):
+    """The smallest container flavor with enough CPUs, MiB and GiB."""
     fitting = [f for f in flavors if is_container_flavor(f) and
-               f['vcpus'] >= (cpu or 0) and f['ram'] >= (memory or 0)]
+               f['vcpus'] >= (cpu or 0) and f['ram'] >= (memory or 0) and
+               f['disk'] >= (disk or 0)]
     if not fitting:
         raise errors.BadRequest(
-            'cpu/memory: no container flavor has %s vCPUs and %s MiB'
-            % (cpu or 'any', memory or 'any'))
+            'cpu/memory: no container flavor has %s vCPUs and %s MiB%s'
+            % (cpu or 'any', memory or 'any',
+               ' and %s GiB of disk' % disk if disk else ''))
     return min(fitting, key=lambda f: (f['ram'], f['vcpus'], f['disk'],
                                        f['name']))
 
@@ -88,23 +162,40 @@ def refuse_unsupported(body):
             raise errors.BadRequest(
                 '%s: not supported by Higgins (containers run through Nova; '
                 'see docs/api-reference.md)' % field)
+    for field, accepted in NO_OP_VALUES.items():
+        value = body.get(field)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = value.lower()
+        if value not in accepted:
+            raise errors.BadRequest(
+                '%s: only %s accepted by Higgins (see '
+                'docs/api-reference.md)' % (field, ', '.join(
+                    repr(v) for v in accepted if v not in ('', {}, []))))
 
 
-def server_metadata(body):
-    """Server metadata for the container's command, workdir, env, labels."""
+def server_metadata(body, run=True, reference=None):
+    """Server metadata: command, entrypoint, workdir, env, labels, run.
+
+    ``reference``: the image as the user named it, kept for display.
+    """
     try:
         return metadata.to_metadata(
             command=body.get('command') or None,
+            entrypoint=body.get('entrypoint') or None,
             workdir=body.get('workdir'),
             environment=body.get('environment'),
-            labels=body.get('labels'))
+            labels=body.get('labels'), run=run, image=reference)
     except metadata.InvalidMetadata as exc:
         field = _FIELD_OF_KEY.get(exc.field) or _field_of_prefix(exc.field)
         raise errors.BadRequest('%s: %s' % (field, exc.reason))
 
 
 _FIELD_OF_KEY = {metadata.COMMAND_KEY: 'command',
-                 metadata.WORKDIR_KEY: 'workdir'}
+                 metadata.ENTRYPOINT_KEY: 'entrypoint',
+                 metadata.WORKDIR_KEY: 'workdir',
+                 metadata.IMAGE_KEY: 'image'}
 
 
 def _field_of_prefix(key):
@@ -128,6 +219,7 @@ def requested_server(server_id, request, flavor, caller):
     """The server Nova accepted, as Nova will show it while it builds."""
     return {'id': server_id, 'name': request['name'], 'status': 'BUILD',
             'OS-EXT-STS:task_state': 'scheduling',
+            'OS-EXT-SRV-ATTR:hostname': request.get('hostname'),
             'image': {'id': request['imageRef']},
             'flavor': {'vcpus': flavor['vcpus'], 'ram': flavor['ram'],
                        'disk': flavor['disk']},
@@ -135,33 +227,44 @@ def requested_server(server_id, request, flavor, caller):
             'tenant_id': caller.project_id, 'user_id': caller.user_id}
 
 
-def container_view(server, base_url):
-    """A Nova server (microversion >= 2.47) as a Zun container."""
+def container_view(server, base_url, status=None):
+    """A Nova server (microversion >= 2.47) as a Zun container.
+
+    ``status`` overrides the status read from the server alone (the
+    facade knows more about ``Created`` containers).
+    """
     try:
         overrides = metadata.parse_metadata(server.get('metadata'))
     except metadata.InvalidMetadata:
         overrides = metadata.ContainerOverrides()
     flavor = server.get('flavor') or {}
     image = server.get('image') or {}
-    status = status_of(server)
+    status = status or status_of(server)
     fault = server.get('fault') or {}
     uuid = server['id']
     return {
         'uuid': uuid,
         'name': server.get('name'),
-        'image': image.get('id') if isinstance(image, dict) else None,
-        'image_driver': 'glance',
+        'image': overrides.image or (image.get('id') if isinstance(
+            image, dict) else None),
+        'image_driver': 'docker' if overrides.image else 'glance',
+        'image_pull_policy': None,
         'status': status,
         'status_reason': (fault.get('message') if status == verbs.ERROR
                           else None),
+        'status_detail': None,
         'task_state': server.get('OS-EXT-STS:task_state'),
-        'cpu': flavor.get('vcpus'),
-        'memory': ('%sM' % flavor['ram']) if 'ram' in flavor else None,
+        # Zun shows CPUs as a number and memory as MiB in a string.
+        'cpu': float(flavor['vcpus']) if 'vcpus' in flavor else None,
+        'memory': str(flavor['ram']) if 'ram' in flavor else None,
         'disk': flavor.get('disk'),
         'command': list(overrides.command) if overrides.command else None,
+        'entrypoint': (list(overrides.entrypoint) if overrides.entrypoint
+                       else None),
         'workdir': overrides.workdir,
         'environment': dict(overrides.environment),
         'labels': dict(overrides.labels),
+        'hostname': server.get('OS-EXT-SRV-ATTR:hostname'),
         'host': server.get('OS-EXT-SRV-ATTR:host'),
         'project_id': server.get('tenant_id'),
         'user_id': server.get('user_id'),
@@ -169,8 +272,15 @@ def container_view(server, base_url):
         'updated_at': server.get('updated'),
         'addresses': {},
         'ports': [],
-        'restart_policy': {},
+        'security_groups': [],
+        'restart_policy': {'Name': 'no', 'MaximumRetryCount': '0'},
         'auto_remove': False,
+        'auto_heal': False,
+        'privileged': False,
+        'healthcheck': {},
+        'runtime': 'runc',
+        'cpu_policy': 'shared',
+        'registry_id': None,
         'interactive': False,
         'tty': False,
         'links': [{'href': '%s/v1/containers/%s' % (base_url, uuid),

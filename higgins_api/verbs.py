@@ -16,6 +16,10 @@ COLLECTION = '/v1/containers'
 #: Path parameter naming one container (uuid or unique name).
 IDENT = 'container_ident'
 CONTAINER = '%s/{%s}' % (COLLECTION, IDENT)
+HOSTS = '/v1/hosts'
+#: Path parameter naming one compute host (its hypervisor's uuid).
+HOST_IDENT = 'host_ident'
+HOST = '%s/{%s}' % (HOSTS, HOST_IDENT)
 
 # Default check strings: reading needs `reader` in the project, changing
 # needs `member`; every project at once needs `admin`.
@@ -25,6 +29,7 @@ ADMIN = 'role:admin'
 
 # Zun's status names (translate.status_of gives them to Nova's servers).
 CREATING = 'Creating'
+CREATED = 'Created'
 RUNNING = 'Running'
 STOPPED = 'Stopped'
 PAUSED = 'Paused'
@@ -34,8 +39,8 @@ DELETING = 'Deleting'
 DELETED = 'Deleted'
 ERROR = 'Error'
 UNKNOWN = 'Unknown'
-STATUSES = (CREATING, RUNNING, STOPPED, PAUSED, RESTARTING, REBUILDING,
-            DELETING, DELETED, ERROR, UNKNOWN)
+STATUSES = (CREATING, CREATED, RUNNING, STOPPED, PAUSED, RESTARTING,
+            REBUILDING, DELETING, DELETED, ERROR, UNKNOWN)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,9 +68,13 @@ class Verb:
     forced_by: str = ''
     nova_action: typing.Optional[str] = None
     nova_args: typing.Optional[dict] = None
+    #: Whether the handler reads a JSON body (others never parse one).
+    takes_body: bool = False
     # How a conflict names the verb: "cannot <words> a container …".
     words: str = ''
     not_implemented: typing.Optional[str] = None
+    #: The status of a successful answer.
+    success: int = 202
 
     @property
     def phrase(self):
@@ -95,27 +104,35 @@ KILL = Rule('container:kill', PROJECT_MEMBER, 'Kill a container.')
 LOGS = Rule('container:logs', PROJECT_READER, 'Read a container\'s output.')
 COMMIT = Rule('container:commit', PROJECT_MEMBER,
               'Save a container as a Glance image.')
+REBUILD = Rule('container:rebuild', PROJECT_MEMBER,
+               'Recreate a container from its image (or another).')
+CREATE_ON_HOST = Rule('container:create:requested_destination', ADMIN,
+                      'Create a container on a named compute host.')
+HOST_GET_ALL = Rule('host:get_all', ADMIN, 'List the compute hosts.')
+HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 
 #: Every rule, in the order the policy sample lists them.
-RULES = (CREATE, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE, UPDATE, DELETE,
-         START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS, COMMIT)
+RULES = (CREATE, CREATE_ON_HOST, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE,
+         UPDATE, DELETE, START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS,
+         COMMIT, REBUILD, HOST_GET_ALL, HOST_GET)
 
 _ACTIVE = (RUNNING, PAUSED, RESTARTING)
 
 VERBS = (
     Verb('list', 'GET', COLLECTION, 'list_', GET_ALL,
-         all_projects_rule=GET_ALL_ALL_PROJECTS),
-    Verb('create', 'POST', COLLECTION, 'create', CREATE),
-    Verb('show', 'GET', CONTAINER, 'show', GET_ONE),
-    Verb('update', 'PATCH', CONTAINER, 'patch', UPDATE),
+         all_projects_rule=GET_ALL_ALL_PROJECTS, success=200),
+    Verb('create', 'POST', COLLECTION, 'create', CREATE, takes_body=True),
+    Verb('show', 'GET', CONTAINER, 'show', GET_ONE, success=200),
+    Verb('update', 'PATCH', CONTAINER, 'patch', UPDATE, takes_body=True,
+         success=200),
     # Nova stops a server as part of deleting it, so a running container
     # may go when the caller says so (force or stop).
     Verb('delete', 'DELETE', CONTAINER, 'delete', DELETE,
          allowed=frozenset(STATUSES) - _states(DELETING, *_ACTIVE),
          allowed_forced=frozenset(STATUSES) - _states(DELETING),
-         forced_by='force=true or stop=true'),
+         forced_by='force=true or stop=true', success=204),
     Verb('start', 'POST', CONTAINER + '/start', 'server_action', START,
-         allowed=_states(STOPPED), nova_action='os-start'),
+         allowed=_states(STOPPED, CREATED), nova_action='os-start'),
     Verb('stop', 'POST', CONTAINER + '/stop', 'stop', STOP,
          allowed=_states(RUNNING, PAUSED), nova_action='os-stop'),
     Verb('reboot', 'POST', CONTAINER + '/reboot', 'server_action', REBOOT,
@@ -129,12 +146,20 @@ VERBS = (
     Verb('kill', 'POST', CONTAINER + '/kill', 'kill', KILL,
          allowed=_states(RUNNING, PAUSED), nova_action='os-stop'),
     Verb('logs', 'GET', CONTAINER + '/logs', 'logs', LOGS,
-         allowed=_states(RUNNING, STOPPED, PAUSED, ERROR),
-         nova_action='os-getConsoleOutput', words='read the logs of'),
+         allowed=_states(RUNNING, STOPPED, CREATED, PAUSED, ERROR),
+         nova_action='os-getConsoleOutput', words='read the logs of',
+         success=200),
     Verb('commit', 'POST', CONTAINER + '/commit', 'commit', COMMIT,
-         allowed=_states(RUNNING, STOPPED, PAUSED),
+         allowed=_states(RUNNING, STOPPED, CREATED, PAUSED),
          nova_action='createImage'),
-    Verb('rename', 'POST', CONTAINER + '/rename', 'rename', UPDATE),
+    Verb('rename', 'POST', CONTAINER + '/rename', 'rename', UPDATE,
+         success=200),
+    # Nova rebuilds ACTIVE, SHUTOFF and ERROR servers.
+    Verb('rebuild', 'POST', CONTAINER + '/rebuild', 'rebuild', REBUILD,
+         allowed=_states(RUNNING, STOPPED, CREATED, ERROR),
+         nova_action='rebuild', takes_body=True),
+    Verb('hosts', 'GET', HOSTS, 'hosts', HOST_GET_ALL, success=200),
+    Verb('host', 'GET', HOST, 'host', HOST_GET, success=200),
 )
 
 _NO_EXEC = 'Nova has no way to run a process in a server'
@@ -144,7 +169,8 @@ _NO_PORTS = 'containers get Neutron ports in a later release'
 
 #: Zun verbs Higgins does not carry, and why (each answers 501).
 NOT_IMPLEMENTED = tuple(
-    Verb(name, method, '%s/%s' % (CONTAINER, name), not_implemented=why)
+    Verb(name, method, '%s/%s' % (CONTAINER, name), not_implemented=why,
+         success=501)
     for method, name, why in (
         ('POST', 'execute', _NO_EXEC),
         ('POST', 'execute_resize', _NO_EXEC),
@@ -158,20 +184,41 @@ NOT_IMPLEMENTED = tuple(
         ('POST', 'network_attach', _NO_PORTS),
         ('POST', 'network_detach', _NO_PORTS),
         ('GET', 'network_list', _NO_PORTS),
-        ('POST', 'rebuild',
-         'not yet offered by the facade; use Nova\'s rebuild'),
     ))
 
 #: Every routed verb.
 ALL = VERBS + NOT_IMPLEMENTED
 
 
+#: Rules that guard a field of a verb rather than a verb.
+FIELD_RULES = {CREATE_ON_HOST: ('POST', COLLECTION)}
+
+
 def rule_operations(rule):
     """The (method, path) pairs a rule guards, for the policy document."""
-    operations = []
+    operations = [FIELD_RULES[rule]] if rule in FIELD_RULES else []
     for verb in ALL:
         if verb.rule is rule:
             operations.append((verb.method, verb.path))
         if verb.all_projects_rule is rule:
             operations.append((verb.method, verb.path + '?all_projects=1'))
     return operations
+
+
+def answers(verb):
+    """Every HTTP status ``verb`` can answer, as openapi.yaml declares them.
+
+    Any request can carry a malformed microversion (400) or one out of
+    range (406) and lack a token (401). Carried verbs add policy and quota
+    (403) and Nova failing (502); verbs on one resource add 404, and on one
+    container 409: its status, or a name several containers share.
+    """
+    statuses = {verb.success, 400, 401, 406}
+    if verb.not_implemented:
+        return statuses
+    statuses |= {403, 502}
+    if '{' in verb.path:
+        statuses.add(404)
+    if verb.path.startswith(CONTAINER) or verb.name == 'create':
+        statuses.add(409)
+    return statuses

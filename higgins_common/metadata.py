@@ -21,6 +21,10 @@ Keys (documented for users in docs/container-metadata.md):
     who can read the server: it is not a place for secrets.
 ``higgins:label:<KEY>``
     One user label per key, set on the container as ``<KEY>``.
+``higgins:image``
+    The image as the container's user named it (an engine reference such
+    as ``nginx:1.27``), shown back to them; the driver does not read it:
+    the server's Glance image is what boots.
 ``higgins:run``
     ``false``: the first boot creates the container without starting it
     (the server shows SHUTOFF at once; starting the server runs the
@@ -36,6 +40,7 @@ COMMAND_KEY = PREFIX + 'command'
 WORKDIR_KEY = PREFIX + 'workdir'
 ENTRYPOINT_KEY = PREFIX + 'entrypoint'
 RUN_KEY = PREFIX + 'run'
+IMAGE_KEY = PREFIX + 'image'
 ENV_PREFIX = PREFIX + 'env:'
 LABEL_PREFIX = PREFIX + 'label:'
 
@@ -71,6 +76,8 @@ class ContainerOverrides:
     entrypoint: tuple = None
     #: False: create the container on first boot without starting it.
     run: bool = True
+    #: The image as the user named it (display only).
+    image: str = None
 
 
 def parse_command(value, key=COMMAND_KEY):
@@ -95,7 +102,11 @@ def parse_command(value, key=COMMAND_KEY):
 
 
 def parse_run(value):
-    """Whether the ``higgins:run`` value asks to start on creation."""
+    """Whether the ``higgins:image``
+    The image as the container's user named it (an engine reference such
+    as ``nginx:1.27``), shown back to them; the driver does not read it:
+    the server's Glance image is what boots.
+``higgins:run`` value asks to start on creation."""
     text = value.strip().lower()
     if text not in ('true', 'false'):
         raise InvalidMetadata(RUN_KEY, 'must be true or false')
@@ -141,6 +152,8 @@ def _parse_item(key, value, found):
         found['workdir'] = validate_workdir(value)
     elif key == RUN_KEY:
         found['run'] = parse_run(value)
+    elif key == IMAGE_KEY:
+        found['image'] = value
     elif key.startswith(ENV_PREFIX):
         name = key[len(ENV_PREFIX):]
         if not _ENV_NAME.match(name):
@@ -165,7 +178,7 @@ def _argv_value(value, key):
 
 
 def to_metadata(command=None, workdir=None, environment=None, labels=None,
-                entrypoint=None, run=True):
+                entrypoint=None, run=True, image=None):
     """Build server metadata for the given overrides (the facade's side).
 
     Raises InvalidMetadata when a key or value would not fit Nova's limits or
@@ -178,6 +191,8 @@ def to_metadata(command=None, workdir=None, environment=None, labels=None,
         metadata[ENTRYPOINT_KEY] = _argv_value(entrypoint, ENTRYPOINT_KEY)
     if not run:
         metadata[RUN_KEY] = 'false'
+    if image is not None:
+        metadata[IMAGE_KEY] = image
     if workdir is not None:
         metadata[WORKDIR_KEY] = validate_workdir(workdir)
     for name, value in (environment or {}).items():

@@ -101,3 +101,10 @@ class EntrypointAndRunTest(unittest.TestCase):
         self.assertEqual(('/bin/env',), overrides.entrypoint)
         self.assertFalse(overrides.run)
         self.assertEqual({}, metadata.to_metadata(run=True))
+
+    def test_image_is_carried_for_display(self):
+        items = metadata.to_metadata(image='nginx:1.27')
+        self.assertEqual({'higgins:image': 'nginx:1.27'}, items)
+        self.assertEqual('nginx:1.27', metadata.parse_metadata(items).image)
+        with self.assertRaises(metadata.InvalidMetadata):
+            metadata.to_metadata(image='x' * 256)

@@ -28,7 +28,8 @@ class FacadeTestCase(unittest.TestCase):
     def setUp(self):
         super().setUp()
         self.cloud = fake_nova.FakeCloud()
-        self.facade = app.build(facade_conf(), self.cloud.client)
+        self.facade = app.build(facade_conf(), self.cloud.client,
+                                self.cloud.glance_client)
 
     def call(self, method, path, body=None, project=PROJECT, roles=MEMBER,
              version='1.40', expect=None):

@@ -13,6 +13,7 @@ import re
 from oslo_utils import uuidutils
 
 from higgins_api import errors
+from higgins_api import glance
 from higgins_api import nova
 from higgins_common import contract
 
@@ -28,7 +29,13 @@ _ACTIONS = {
     'reboot': (('ACTIVE', 'SHUTOFF', 'PAUSED', 'ERROR'), 'ACTIVE'),
     'createImage': (('ACTIVE', 'SHUTOFF', 'PAUSED'), None),
     'os-getConsoleOutput': (('ACTIVE', 'SHUTOFF', 'PAUSED', 'ERROR'), None),
+    'rebuild': (('ACTIVE', 'SHUTOFF', 'ERROR'), 'ACTIVE'),
 }
+# What Nova records in a server's action list for each action.
+_RECORDED = {'os-start': 'start', 'os-stop': 'stop', 'reboot': 'reboot',
+             'pause': 'pause', 'unpause': 'unpause', 'rebuild': 'rebuild',
+             'createImage': 'createImage'}
+HYPERVISOR_ID = '2f6f7a52-0b0a-4c1e-9d3e-6a5f0e9b7c11'
 
 
 def nova_error(status, fault, message):
@@ -51,6 +58,13 @@ class FakeCloud:
         self.console = {}
         self.actions = []   # (server id, action, args) Nova was asked for
         self.fail_next = None   # (status, fault, message) for the next call
+        self.hypervisors = {HYPERVISOR_ID: {
+            'id': HYPERVISOR_ID, 'hypervisor_hostname': 'compute-1',
+            'vcpus': 2, 'vcpus_used': 1, 'memory_mb': 4096,
+            'memory_mb_used': 640, 'local_gb': 40, 'local_gb_used': 1,
+            'running_vms': 1, 'hypervisor_type': 'docker', 'state': 'up',
+            'status': 'enabled', 'cpu_info': {'arch': 'x86_64'}}}
+        self.glance_images = {}   # id -> Glance record (data-less images)
 
     def add_flavor(self, name, vcpus, ram, disk, extra_specs):
         self.flavors[name] = {'id': name, 'name': name, 'vcpus': vcpus,
@@ -75,6 +89,33 @@ class FakeCloud:
         roles = headers.get('X-Roles', '').split(',')
         return FakeNova(self, headers['X-Project-Id'], headers['X-User-Id'],
                         admin='admin' in roles)
+
+    def glance_client(self, conf, auth=None, identity_headers=None):
+        """A ``glance_factory`` for the application."""
+        return FakeGlance(self, identity_headers['X-Project-Id'])
+
+
+class FakeGlance:
+    """Glance's data-less reference images, as higgins_api.glance sees them.
+
+    An image registered here is visible to the fake Nova at once.
+    """
+
+    def __init__(self, cloud, project):
+        self.cloud = cloud
+        self.project = project
+
+    def reference_image(self, reference, project_id):
+        for image in self.cloud.glance_images.values():
+            if glance.is_reference_image(image, reference, project_id):
+                return image['id']
+        image_id = uuidutils.generate_uuid()
+        self.cloud.glance_images[image_id] = {
+            'id': image_id, 'name': reference, 'owner': self.project,
+            'container_format': 'docker', 'status': 'active', 'size': 0,
+            glance.REFERENCE_PROPERTY: reference}
+        self.cloud.images[image_id] = {'id': image_id, 'name': reference}
+        return image_id
 
 
 class FakeNova:
@@ -120,9 +161,12 @@ class FakeNova:
         self._maybe_fail()
         return dict(self._get(server_id))
 
-    def create_server(self, body):
+    def create_server(self, body, microversion=None):
         self._maybe_fail()
         request = body['server']
+        if 'host' in request and not self.admin:
+            raise nova_error(403, 'forbidden', 'Policy doesn\'t allow '
+                             'compute:servers:create:requested_destination')
         flavor = self.cloud.flavors.get(request['flavorRef'])
         if flavor is None:
             raise nova_error(400, 'badRequest', 'Flavor %s could not be '
@@ -136,8 +180,16 @@ class FakeNova:
             metadata=dict(request.get('metadata', {})),
             flavor={'vcpus': flavor['vcpus'], 'ram': flavor['ram'],
                     'disk': flavor['disk'], 'original_name': flavor['name']},
-            request=dict(request))
+            request=dict(request), microversion=microversion,
+            history=['create'])
+        if 'hostname' in request:
+            server['OS-EXT-SRV-ATTR:hostname'] = request['hostname']
         return {'id': server['id'], 'links': []}
+
+    def server_actions(self, server_id):
+        self._maybe_fail()
+        return [{'action': a, 'instance_uuid': server_id}
+                for a in reversed(self._get(server_id).get('history', []))]
 
     def update_server(self, server_id, fields):
         self._maybe_fail()
@@ -159,8 +211,13 @@ class FakeNova:
                              'vm_state %s' % (action, server_id,
                                               server['status'].lower()))
         self.cloud.actions.append((server_id, action, args))
+        if action in _RECORDED:
+            server.setdefault('history', []).append(_RECORDED[action])
         if after:
             server['status'] = after
+            server['OS-EXT-STS:power_state'] = 4 if after == 'SHUTOFF' else 1
+        if action == 'rebuild' and 'metadata' in args:
+            server['metadata'] = dict(args['metadata'])
         if action == 'createImage':
             image_id = uuidutils.generate_uuid()
             self.cloud.images[image_id] = {'id': image_id,
@@ -174,6 +231,21 @@ class FakeNova:
         # Like Nova: the last `length` pieces between newlines.
         lines = self.cloud.console.get(server_id, '').split('\n')
         return '\n'.join(lines[-length:] if length else lines)
+
+    # Compute hosts.
+    def hypervisors(self):
+        self._maybe_fail()
+        if not self.admin:
+            raise nova_error(403, 'forbidden', 'Policy doesn\'t allow '
+                             'os_compute_api:os-hypervisors:list-detail')
+        return [dict(h) for h in self.cloud.hypervisors.values()]
+
+    def hypervisor(self, hypervisor_id):
+        found = [h for h in self.hypervisors() if h['id'] == hypervisor_id]
+        if not found:
+            raise nova.error_for(404, None, not_found='host %s not found'
+                                 % hypervisor_id)
+        return found[0]
 
     # Flavors and images.
     def flavors(self):

@@ -25,7 +25,7 @@ class CollectionTest(base.FacadeTestCase):
                           'higgins:workdir': '/srv', 'higgins:env:A': '1',
                           'higgins:label:tier': 'front'}}, request)
         self.assertEqual(
-            {'name': 'web', 'status': 'Creating', 'memory': '256M',
+            {'name': 'web', 'status': 'Creating', 'memory': '256',
              'command': ['sh', '-c', 'echo hi'], 'project_id': 'project-a'},
             {k: container[k] for k in ('name', 'status', 'memory', 'command',
                                        'project_id')})
@@ -106,13 +106,17 @@ class ContainerTest(base.FacadeTestCase):
         self.assertEqual('', self.call(
             'GET', self.path + '/logs?tail=0', expect=200).json)
 
-    def test_commit_creates_an_image_named_repository_tag(self):
+    def test_commit_names_the_image_as_zun_does(self):
+        # The repository alone; ":tag" only when a tag is given.
         image = self.call('POST', self.path + '/commit?repository=snap',
                           expect=202).json['uuid']
-        self.assertEqual('snap:latest', self.cloud.images[image]['name'])
+        self.assertEqual('snap', self.cloud.images[image]['name'])
         self.assertEqual(
-            (self.uuid, 'createImage', {'name': 'snap:latest'}),
+            (self.uuid, 'createImage', {'name': 'snap'}),
             self.cloud.actions[-1])
+        image = self.call('POST', self.path + '/commit?repository=snap&'
+                          'tag=v2', expect=202).json['uuid']
+        self.assertEqual('snap:v2', self.cloud.images[image]['name'])
 
     def test_delete_a_stopped_container(self):
         self.cloud.servers[self.uuid]['status'] = 'SHUTOFF'

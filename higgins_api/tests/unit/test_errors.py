@@ -76,7 +76,7 @@ class NotFoundTest(base.FacadeTestCase):
         server = self.server(name='theirs', project=base.OTHER_PROJECT,
                              status='SHUTOFF')
         for verb in verbs.VERBS:
-            if verb.path == verbs.COLLECTION:
+            if not verb.path.startswith(verbs.CONTAINER):
                 continue
             method, path, body = _request(verb, server['id'])
             with self.subTest(verb=verb.name):
@@ -107,8 +107,18 @@ class BadRequestTest(base.FacadeTestCase):
                 ({'image': image, 'name': 'bad name!'}, 'name: may hold'),
                 ({'image': image, 'memory': 'lots'}, 'memory: '),
                 ({'image': image, 'memory': '64G'}, 'cpu/memory: '),
-                ({'image': image, 'image_driver': 'docker'},
-                 'image_driver: must be one of glance'),
+                ({'image': image, 'image_driver': 'kubernetes'},
+                 'image_driver: must be one of glance, docker'),
+                ({'image': 'Bad Ref!', 'image_driver': 'docker'},
+                 'image: \'Bad Ref!\' is not an image reference'),
+                ({'image': image, 'hostname': '-bad'}, 'hostname: '),
+                ({'image': image, 'restart_policy': {'Name': 'always'}},
+                 'restart_policy: only'),
+                ({'image': image, 'security_groups': ['web']},
+                 'security_groups: only'),
+                ({'image': image, 'wings': 2},
+                 'wings: is not a field of a container'),
+                ({'image': image, 'disk': 50}, 'cpu/memory: '),
                 ({'image': image, 'workdir': '/proc/1'}, 'workdir: '),
                 ({'image': image, 'privileged': True}, 'privileged: '),
                 ({'image': 'no-such-image'}, 'image: no-such-image not found'),
@@ -118,12 +128,6 @@ class BadRequestTest(base.FacadeTestCase):
                                            body), 400, 'higgins.bad_request')
                 self.assertTrue(got.startswith(detail), got)
         self.assertEqual({}, self.cloud.servers)
-
-    def test_create_without_run(self):
-        detail = self.error(self.call('POST', '/v1/containers',
-                                      {'image': fake_nova.IMAGE_ID}),
-                            400, 'higgins.bad_request')
-        self.assertTrue(detail.startswith('run: '), detail)
 
     def test_nova_s_other_400_is_relayed(self):
         self.cloud.fail_next = (400, 'badRequest', 'Invalid zone')

@@ -6,6 +6,7 @@ from openapi_spec_validator import validate
 import yaml
 
 from higgins_api import app
+from higgins_api import schemas
 from higgins_api import verbs
 
 DOCUMENT = os.path.join(os.path.dirname(app.__file__), 'openapi.yaml')
@@ -37,13 +38,33 @@ class OpenAPITest(unittest.TestCase):
             operation = self.operation(verb)
             self.assertEqual('Not available: %s' % verb.not_implemented,
                              operation['summary'], verb.name)
-            self.assertEqual({'501'}, set(operation['responses']), verb.name)
+            self.assertIn('501', operation['responses'], verb.name)
+            self.assertNotIn('202', operation['responses'], verb.name)
 
-    def test_409_documented_exactly_for_verbs_with_allowed_states(self):
-        for verb in verbs.VERBS:
-            self.assertEqual(verb.allowed is not None,
-                             '409' in self.operation(verb)['responses'],
+    def test_every_operation_declares_exactly_what_it_answers(self):
+        for verb in verbs.ALL:
+            self.assertEqual({str(s) for s in verbs.answers(verb)},
+                             set(self.operation(verb)['responses']),
                              verb.name)
+
+    def test_409_documented_for_every_verb_with_allowed_states(self):
+        # A name several containers share is a 409 on any verb as well.
+        for verb in verbs.VERBS:
+            if verb.allowed is not None:
+                self.assertIn('409', self.operation(verb)['responses'],
+                              verb.name)
+
+    def test_request_bodies_are_the_facade_s_schemas(self):
+        documented = self.document['components']['schemas']
+        create = dict(documented['CreateContainer'])
+        create['properties'] = dict(create['properties'])
+        # Descriptions are the document's own.
+        create['properties']['image'] = {
+            k: v for k, v in create['properties']['image'].items()
+            if k != 'description'}
+        self.assertEqual(schemas.to_openapi(schemas.CREATE), create)
+        self.assertEqual(schemas.to_openapi(schemas.REBUILD),
+                         documented['RebuildContainer'])
 
     def test_version_range_matches_the_app(self):
         self.assertIn('1.1 to %d.%d' % app.MAX_VERSION,

@@ -91,6 +91,7 @@ class MetadataTest(unittest.TestCase):
         self.assertEqual('The container engine failed the request.',
                          view['status_reason'])
         self.assertEqual(['sleep', '5'], view['command'])
-        self.assertEqual('128M', view['memory'])
+        self.assertEqual('128', view['memory'])
+        self.assertEqual(1.0, view['cpu'])
         self.assertEqual('http://h/v1/containers/u1',
                          view['links'][0]['href'])
