@@ -11,6 +11,7 @@ import webob
 
 from higgins_api import app
 from higgins_api import conf as api_conf
+from higgins_api import glance
 from higgins_virt.tests.functional import base
 
 PROJECT = 'project-a'
@@ -26,11 +27,32 @@ def facade_conf(nova_url):
     return conf
 
 
+class FixtureGlance:
+    """What ``higgins_api.glance.Glance`` does, on Nova's Glance fixture."""
+
+    def __init__(self, test, project):
+        self.test = test
+        self.project = project
+
+    def reference_image(self, reference, project_id):
+        for image in self.test.glance.images.values():
+            record = dict(image, **image.get('properties', {}))
+            if glance.is_reference_image(record, reference, project_id):
+                return image['id']
+        image_id = self.test.register_image(
+            reference, properties={glance.REFERENCE_PROPERTY: reference})
+        image = self.test.glance.images[image_id]
+        image.update(owner=project_id, visibility='private',
+                     is_public=False)
+        return image_id
+
+
 class FacadeTestCase(base.HigginsTestCase):
 
     def setUp(self):
         super().setUp()
-        self.facade = app.build(facade_conf(self.api_fixture.api.base_url))
+        self.facade = app.build(facade_conf(self.api_fixture.api.base_url),
+                                glance_factory=self.glance_client)
         self.glance_images_before = set(self.glance.images)
 
     def call(self, method, path, body=None, project=PROJECT,
@@ -47,6 +69,10 @@ class FacadeTestCase(base.HigginsTestCase):
         if expect is not None:
             self.assertEqual(expect, response.status_int, response.text)
         return response
+
+    def glance_client(self, conf, auth=None, identity_headers=None):
+        """The facade's Glance calls, served by Nova's Glance fixture."""
+        return FixtureGlance(self, identity_headers['X-Project-Id'])
 
     def run_container(self, **fields):
         fields.setdefault('image', self.image_id)

@@ -23,7 +23,7 @@ class ContainerLifecycleTest(base.FacadeTestCase):
         self.assertEqual('front', config['Labels']['tier'])
         self.assertEqual('/tmp', config['WorkingDir'])
         self.assertEqual(
-            {'name': 'web', 'status': 'Running', 'cpu': 1, 'memory': '128M',
+            {'name': 'web', 'status': 'Running', 'cpu': 1.0, 'memory': '128',
              'environment': {'GREETING': 'hi'}, 'labels': {'tier': 'front'},
              'workdir': '/tmp', 'image': self.image_id},
             {k: container[k] for k in ('name', 'status', 'cpu', 'memory',
