@@ -102,11 +102,7 @@ def parse_command(value, key=COMMAND_KEY):
 
 
 def parse_run(value):
-    """Whether the ``higgins:image``
-    The image as the container's user named it (an engine reference such
-    as ``nginx:1.27``), shown back to them; the driver does not read it:
-    the server's Glance image is what boots.
-``higgins:run`` value asks to start on creation."""
+    """Whether the ``higgins:run`` value asks to start on creation."""
     text = value.strip().lower()
     if text not in ('true', 'false'):
         raise InvalidMetadata(RUN_KEY, 'must be true or false')
