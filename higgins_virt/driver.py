@@ -536,26 +536,22 @@ class HigginsDriver(driver.ComputeDriver):
                 self._network.unplug(instance, vif)
 
     def attach_interface(self, context, instance, image_meta, vif):
-        try:
-            with self._as_nova_errors(instance):
-                self._network.attach(instance, vif)
-        except exception.NovaException as exc:
-            LOG.error('Attaching port %s failed: %s', vif['id'], exc,
-                      instance=instance)
-            raise exception.InterfaceAttachFailed(
-                instance_uuid=instance.uuid) from exc
-        LOG.info('Port %s attached', vif['id'], instance=instance)
+        self._change_interface(self._network.attach, instance, vif,
+                               'attach', exception.InterfaceAttachFailed)
 
     def detach_interface(self, context, instance, vif):
+        self._change_interface(self._network.unplug, instance, vif,
+                               'detach', exception.InterfaceDetachFailed)
+
+    def _change_interface(self, change, instance, vif, verb, failure):
         try:
             with self._as_nova_errors(instance):
-                self._network.unplug(instance, vif)
+                change(instance, vif)
         except exception.NovaException as exc:
-            LOG.error('Detaching port %s failed: %s', vif['id'], exc,
+            LOG.error('Could not %s port %s: %s', verb, vif['id'], exc,
                       instance=instance)
-            raise exception.InterfaceDetachFailed(
-                instance_uuid=instance.uuid) from exc
-        LOG.info('Port %s detached', vif['id'], instance=instance)
+            raise failure(instance_uuid=instance.uuid) from exc
+        LOG.info('Port %s: %sed', vif['id'], verb, instance=instance)
 
     # -- images -------------------------------------------------------------
 

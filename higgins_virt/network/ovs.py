@@ -42,25 +42,22 @@ def _objects(instance, vif):
     return vif_object, os_vif_util.nova_to_osvif_instance(instance)
 
 
-def plug(instance, vif):
-    """Add the VIF's host device to its bridge (idempotent)."""
+def _call(operation, instance, vif):
     initialize()
     vif_object, info = _objects(instance, vif)
     try:
-        os_vif.plug(vif_object, info)
+        operation(vif_object, info)
     except os_vif_exception.ExceptionBase as exc:
-        LOG.error('os-vif could not plug port %s: %s', vif['id'], exc,
-                  instance=instance)
+        LOG.error('os-vif could not %s port %s: %s', operation.__name__,
+                  vif['id'], exc, instance=instance)
         raise OvsError(str(exc)) from exc
+
+
+def plug(instance, vif):
+    """Add the VIF's host device to its bridge (idempotent)."""
+    _call(os_vif.plug, instance, vif)
 
 
 def unplug(instance, vif):
     """Remove the VIF's port from its bridge; absent ports are fine."""
-    initialize()
-    vif_object, info = _objects(instance, vif)
-    try:
-        os_vif.unplug(vif_object, info)
-    except os_vif_exception.ExceptionBase as exc:
-        LOG.error('os-vif could not unplug port %s: %s', vif['id'], exc,
-                  instance=instance)
-        raise OvsError(str(exc)) from exc
+    _call(os_vif.unplug, instance, vif)

@@ -3,28 +3,15 @@
 Requests go to the facade's WSGI application; the facade calls Nova's API
 over HTTP (wsgi-intercept), Nova drives the real Docker engine.
 """
-import json
 import time
 
-from oslo_config import cfg
-import webob
-
 from higgins_api import app
-from higgins_api import conf as api_conf
 from higgins_api import glance
+from higgins_api.tests import facade_client
 from higgins_virt.tests.functional import base
 
-PROJECT = 'project-a'
-OTHER_PROJECT = 'project-b'
-
-
-def facade_conf(nova_url):
-    conf = cfg.ConfigOpts()
-    api_conf.register_opts(conf)
-    conf([], project='higgins')
-    conf.set_override('auth_strategy', 'noauth', 'api')
-    conf.set_override('endpoint_override', nova_url, 'nova')
-    return conf
+PROJECT = facade_client.PROJECT
+OTHER_PROJECT = facade_client.OTHER_PROJECT
 
 
 class FixtureGlance:
@@ -47,28 +34,14 @@ class FixtureGlance:
         return image_id
 
 
-class FacadeTestCase(base.HigginsTestCase):
+class FacadeTestCase(facade_client.FacadeClientMixin,
+                     base.HigginsTestCase):
 
     def setUp(self):
         super().setUp()
-        self.facade = app.build(facade_conf(self.api_fixture.api.base_url),
-                                glance_factory=self.glance_client)
+        conf = facade_client.facade_conf(self.api_fixture.api.base_url)
+        self.facade = app.build(conf, glance_factory=self.glance_client)
         self.glance_images_before = set(self.glance.images)
-
-    def call(self, method, path, body=None, project=PROJECT,
-             roles='reader,member', version='1.40', expect=None):
-        headers = {'X-User-Id': 'user-of-%s' % project,
-                   'X-Project-Id': project, 'X-Roles': roles,
-                   'OpenStack-API-Version': 'container %s' % version}
-        request = webob.Request.blank(path, method=method, headers=headers)
-        if body is not None:
-            request.body = (body if isinstance(body, bytes)
-                            else json.dumps(body).encode())
-            request.content_type = 'application/json'
-        response = request.get_response(self.facade)
-        if expect is not None:
-            self.assertEqual(expect, response.status_int, response.text)
-        return response
 
     def glance_client(self, conf, auth=None, identity_headers=None):
         """The facade's Glance calls, served by Nova's Glance fixture."""
