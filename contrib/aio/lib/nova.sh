@@ -49,6 +49,9 @@ api_servers = $GLANCE_URL
 [higgins]
 # No Neutron in the all-in-one yet: containers use the engine's bridge.
 network_mode = bridge
+# Images that name an engine reference (the facade's image_driver=docker):
+# only the busybox image the all-in-one builds on every engine itself.
+image_reference_patterns = docker.io/higgins/busybox:*
 $(authtoken_section nova)
 $(service_auth placement nova)
 $(service_auth neutron nova)
