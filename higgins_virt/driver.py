@@ -48,7 +48,8 @@ STATE_CACHE_TTL = 5.0
 # How long boots and provider-tree updates reuse the engine's host facts;
 # the periodic resource audit always asks the engine afresh.
 HOST_FACTS_TTL = 60.0
-# How long the engine's event for a container spawn just started is awaited.
+# How long the engine's event for a container that spawn just started, or
+# destroy just stopped, is awaited.
 OWN_EVENT_TTL = 30.0
 
 _CAPABILITY_NAME = re.compile(r'^[A-Z_]+$')
@@ -424,6 +425,9 @@ class HigginsDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
         name = contract.container_name(instance.uuid)
+        # Removing a running container stops it first: Nova, deleting the
+        # instance, need not hear about that.
+        self._own_events.expect(instance.uuid, engine_base.EVENT_STOPPED)
         try:
             with self._as_nova_errors(instance, failure=_termination_failure):
                 self._engine.remove(name)

@@ -28,6 +28,11 @@ compute_driver = higgins.HigginsDriver
 # Container hosts run many small containers per core.
 initial_cpu_allocation_ratio = 16.0
 initial_ram_allocation_ratio = 1.5
+# A container's root disk is a quota on the engine's shared copy-on-write
+# store, not space set aside: with 1.0 a 10 GB store took ten 1 GB servers,
+# and a burst of 20 on two hosts lost one to NoValidHost as soon as any
+# other server was running. Not initial_*: it applies to existing hosts too.
+disk_allocation_ratio = 4.0
 [api]
 auth_strategy = keystone
 [wsgi]

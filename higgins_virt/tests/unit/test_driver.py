@@ -238,6 +238,15 @@ class EventTest(DriverTestCase):
                           virtevent.EVENT_LIFECYCLE_STARTED],
                          [e.get_transition() for e in emitted])
 
+    def test_the_stop_of_a_destroy_is_not_reported(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        self.driver.destroy(None, self.instance, None)
+        self.driver._handle_engine_event(base.ContainerEvent(
+            container_id='c', kind=base.EVENT_STOPPED,
+            labels={'higgins.instance_uuid': self.instance.uuid}))
+        self.assertEqual([], emitted)
+
     def test_a_failed_start_expects_no_event(self):
         emitted = []
         self.driver.register_event_listener(emitted.append)
