@@ -90,7 +90,8 @@ class HigginsDriver(driver.ComputeDriver):
             self._engine, glance.API(), CONF.higgins.image_pull_timeout,
             CONF.higgins)
         self._states = states.StateCache(STATE_CACHE_TTL)
-        self._facts = resources.HostFacts(self._engine.info, HOST_FACTS_TTL)
+        self._facts = resources.HostFacts(lambda: self._engine.info(),
+                                          HOST_FACTS_TTL)
         self._own_events = states.OwnEvents(OWN_EVENT_TTL)
         self._refresh_lock = threading.Lock()
         self._listener = None
