@@ -41,6 +41,12 @@ api_paste_config = $AIO_ETC/nova/api-paste.ini
 connection = $(db_url nova nova_api)
 [database]
 connection = $(db_url nova nova)
+[filter_scheduler]
+# Pick at random among the two best hosts. Servers created at once are
+# scheduled faster than the compute hosts' records change, so every request
+# saw the same best host (the one with more free disk) and a burst of 20
+# landed on one host, whose claims run one at a time.
+host_subset_size = 2
 [scheduler]
 discover_hosts_in_cells_interval = 10
 # One worker each keeps the all-in-one's memory small.
