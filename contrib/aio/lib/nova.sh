@@ -102,7 +102,11 @@ init_nova() {
     run "$log" nova_manage api_db sync
     run "$log" nova_manage cell_v2 map_cell0 \
         --database_connection "$(db_url nova nova_cell0)"
-    if ! nova_manage cell_v2 list_cells 2>/dev/null | grep -q ' cell1 '; then
+    # Read the whole listing first: grep -q leaving a pipe early can kill
+    # nova-manage with SIGPIPE, and pipefail then reads "no cell1".
+    local cells
+    cells=$(nova_manage cell_v2 list_cells 2>/dev/null || true)
+    if ! grep -q ' cell1 ' <<<"$cells"; then
         run "$log" nova_manage cell_v2 create_cell --name cell1
     fi
     run "$log" nova_manage db sync
