@@ -46,6 +46,12 @@ LOG = logging.getLogger(__name__)
 
 # How long one engine-wide listing answers get_info for every instance.
 STATE_CACHE_TTL = 5.0
+# How long boots and provider-tree updates reuse the engine's host facts;
+# the periodic resource audit always asks the engine afresh.
+HOST_FACTS_TTL = 60.0
+# How long the engine's event for a container that spawn just started, or
+# destroy just stopped, is awaited.
+OWN_EVENT_TTL = 30.0
 
 _CAPABILITY_NAME = re.compile(r'^[A-Z_]+$')
 
@@ -85,6 +91,9 @@ class HigginsDriver(driver.ComputeDriver):
             self._engine, glance.API(), CONF.higgins.image_pull_timeout,
             CONF.higgins)
         self._states = states.StateCache(STATE_CACHE_TTL)
+        self._facts = resources.HostFacts(lambda: self._engine.info(),
+                                          HOST_FACTS_TTL)
+        self._own_events = states.OwnEvents(OWN_EVENT_TTL)
         self._refresh_lock = threading.Lock()
         self._listener = None
         self._network = plumbing.Plumbing(self._engine, self._host,
@@ -96,7 +105,7 @@ class HigginsDriver(driver.ComputeDriver):
         self._host = host
         self._network.host = host
         self._validate_options()
-        info = self._engine_info()
+        info = self._engine_info(refresh=True)
         LOG.info('Higgins uses engine %(version)s (storage driver '
                  '%(storage)s) at %(url)s',
                  {'version': info.version, 'storage': info.storage_driver,
@@ -149,8 +158,11 @@ class HigginsDriver(driver.ComputeDriver):
         return CONF.my_ip
 
     def get_available_resource(self, nodename):
+        # The periodic audit: the one place the engine's facts are fetched
+        # afresh every time.
         return resources.available_resource(
-            self._engine_info(), nodename, CONF.my_ip, CONF.instances_path)
+            self._engine_info(refresh=True), nodename, CONF.my_ip,
+            CONF.instances_path)
 
     def update_provider_tree(self, provider_tree, nodename, allocations=None):
         inventory = provider_tree.data(nodename).inventory
@@ -167,9 +179,9 @@ class HigginsDriver(driver.ComputeDriver):
         provider_tree.add_traits(nodename, *held)
         provider_tree.remove_traits(nodename, *lacking)
 
-    def _engine_info(self):
+    def _engine_info(self, refresh=False):
         with self._as_nova_errors(failure=self._host_unavailable):
-            return self._engine.info()
+            return self._facts.get(refresh)
 
     def _host_unavailable(self, exc):
         return exception.HypervisorUnavailable(host=self._host)
@@ -307,7 +319,7 @@ class HigginsDriver(driver.ComputeDriver):
             self._create(spec, instance)
             self._check_command(spec, image_info)
             if power_on:
-                self._engine.start(spec.name)
+                self._start_own(spec.name, instance)
         except BaseException:
             # Whatever failed, leave nothing behind on the engine or the
             # host: container, sandbox, veth pairs, OVS ports.
@@ -315,6 +327,15 @@ class HigginsDriver(driver.ComputeDriver):
                 self._remove_quietly(spec.name, instance)
                 if sandbox_spec is not None:
                     self._teardown_quietly(instance, network_info)
+
+    def _start_own(self, name, instance):
+        """Start a spawned container; its start event is Nova's already."""
+        self._own_events.expect(instance.uuid, engine_base.EVENT_STARTED)
+        try:
+            self._engine.start(name)
+        except BaseException:
+            self._own_events.cancel(instance.uuid, engine_base.EVENT_STARTED)
+            raise
 
     def _plug_and_wait(self, instance, network_info, power_on):
         """Plug the ports, then wait for Neutron to report them wired.
@@ -412,6 +433,9 @@ class HigginsDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
         name = contract.container_name(instance.uuid)
+        # Removing a running container stops it first: Nova, deleting the
+        # instance, need not hear about that.
+        self._own_events.expect(instance.uuid, engine_base.EVENT_STOPPED)
         try:
             with self._as_nova_errors(instance, failure=_termination_failure):
                 self._engine.remove(name)
@@ -602,6 +626,9 @@ class HigginsDriver(driver.ComputeDriver):
         if lifecycle is None:
             return
         self._states.set(uuid, lifecycle.state_after)
+        if self._own_events.consume(uuid, event.kind):
+            # The build that started it reports the state itself.
+            return
         self.emit_event(virtevent.LifecycleEvent(uuid, lifecycle.transition))
 
     def _resync_from_engine(self, containers):

@@ -2,10 +2,14 @@
 
 Both views come from one engine ``info`` call plus the free space of the
 filesystem holding the engine's data, so a periodic update costs the same
-whatever the number of containers.
+whatever the number of containers. ``HostFacts`` keeps that answer for the
+calls in between (a boot, the resource tracker's claim), so they do not ask
+the engine again for facts that change only when the engine restarts.
 """
 import os
 import platform
+import threading
+import time
 
 from nova.objects import fields
 import os_resource_classes as orc
@@ -17,6 +21,34 @@ from higgins_common import contract
 
 # Storage drivers that always honour a per-container size.
 DISK_QUOTA_DRIVERS = frozenset(['btrfs', 'zfs'])
+
+
+class HostFacts:
+    """The engine's ``info``, fetched again when asked to or when stale.
+
+    ``get(refresh=True)`` always asks the engine (the periodic resource
+    audit does, so what it reports is current); ``get()`` reuses an answer
+    younger than ``ttl`` seconds. Safe to call from several threads.
+    """
+
+    def __init__(self, fetch, ttl):
+        self._fetch = fetch
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._info = None
+        self._taken_at = None
+
+    def get(self, refresh=False):
+        with self._lock:
+            if (not refresh and self._info is not None and
+                    time.monotonic() - self._taken_at < self._ttl):
+                return self._info
+        taken_at = time.monotonic()
+        info = self._fetch()
+        with self._lock:
+            if self._taken_at is None or taken_at >= self._taken_at:
+                self._info, self._taken_at = info, taken_at
+        return info
 
 
 def enforces_disk_quota(engine_info, conf):

@@ -8,6 +8,8 @@ answering from one engine-wide listing keeps that periodic task at one
 engine call whatever the number of containers. Every driver operation and
 every engine event updates or drops the entry it touches, so the cache never
 answers with a state older than the last change Higgins saw.
+``OwnEvents`` remembers the events Higgins' own operations are about to
+cause, so that they update the cache without being reported to Nova again.
 """
 import dataclasses
 import threading
@@ -144,3 +146,37 @@ class StateCache:
         with self._lock:
             self._states.pop(uuid, None)
             self._touched[uuid] = time.monotonic()
+
+
+class OwnEvents:
+    """Engine events that a driver operation is about to cause itself.
+
+    Nova learns the outcome of its own operation from the operation; the
+    engine's event for it would only make nova-compute read the instance
+    from its database and ask the engine for its state once more, in the
+    middle of the build. Each expectation is consumed by one matching event,
+    or lapses after ``ttl`` seconds. Safe to use from several threads.
+    """
+
+    def __init__(self, ttl):
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._expected = {}
+
+    def expect(self, uuid, kind):
+        now = time.monotonic()
+        with self._lock:
+            # Drop expectations whose event never came (a lost stream).
+            self._expected = {key: deadline for key, deadline
+                              in self._expected.items() if deadline > now}
+            self._expected[uuid, kind] = now + self._ttl
+
+    def cancel(self, uuid, kind):
+        with self._lock:
+            self._expected.pop((uuid, kind), None)
+
+    def consume(self, uuid, kind):
+        """True when this event was expected (it is no longer afterwards)."""
+        with self._lock:
+            deadline = self._expected.pop((uuid, kind), None)
+        return deadline is not None and deadline > time.monotonic()

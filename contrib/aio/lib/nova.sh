@@ -28,6 +28,11 @@ compute_driver = higgins.HigginsDriver
 # Container hosts run many small containers per core.
 initial_cpu_allocation_ratio = 16.0
 initial_ram_allocation_ratio = 1.5
+# A container's root disk is a quota on the engine's shared copy-on-write
+# store, not space set aside: with 1.0 a 10 GB store took ten 1 GB servers,
+# and a burst of 20 on two hosts lost one to NoValidHost as soon as any
+# other server was running. Not initial_*: it applies to existing hosts too.
+disk_allocation_ratio = 4.0
 [api]
 auth_strategy = keystone
 [wsgi]
@@ -36,6 +41,12 @@ api_paste_config = $AIO_ETC/nova/api-paste.ini
 connection = $(db_url nova nova_api)
 [database]
 connection = $(db_url nova nova)
+[filter_scheduler]
+# Pick at random among the two best hosts. Servers created at once are
+# scheduled faster than the compute hosts' records change, so every request
+# saw the same best host (the one with more free disk) and a burst of 20
+# landed on one host, whose claims run one at a time.
+host_subset_size = 2
 [scheduler]
 discover_hosts_in_cells_interval = 10
 # One worker each keeps the all-in-one's memory small.
@@ -94,7 +105,11 @@ init_nova() {
     run "$log" nova_manage api_db sync
     run "$log" nova_manage cell_v2 map_cell0 \
         --database_connection "$(db_url nova nova_cell0)"
-    if ! nova_manage cell_v2 list_cells 2>/dev/null | grep -q ' cell1 '; then
+    # Read the whole listing first: grep -q leaving a pipe early can kill
+    # nova-manage with SIGPIPE, and pipefail then reads "no cell1".
+    local cells
+    cells=$(nova_manage cell_v2 list_cells 2>/dev/null || true)
+    if ! grep -q ' cell1 ' <<<"$cells"; then
         run "$log" nova_manage cell_v2 create_cell --name cell1
     fi
     run "$log" nova_manage db sync

@@ -261,6 +261,17 @@ class StateTest(DriverTestCase):
                                 None)
         self.assertIsInstance(exc.__cause__, errors.EngineUnavailable)
 
+    def test_boots_and_claims_reuse_the_audits_engine_facts(self):
+        tree = mock.Mock()
+        tree.data.return_value.inventory = {}
+        self.driver.get_available_resource('node-1')
+        self._spawn()
+        self.driver.update_provider_tree(tree, 'node-1')
+        self.engine.info.assert_called_once_with()
+        # The next audit asks the engine again.
+        self.driver.get_available_resource('node-1')
+        self.assertEqual(2, self.engine.info.call_count)
+
     def test_engine_down_is_hypervisor_unavailable(self):
         self.engine.info.side_effect = errors.EngineUnavailable()
         self.assertRaises(exception.HypervisorUnavailable,
@@ -294,6 +305,40 @@ class EventTest(DriverTestCase):
         self.driver._states.replace({}, 0)
         self.assertEqual((False, None),
                          self.driver._states.lookup(self.instance.uuid))
+
+    def test_the_start_of_a_spawn_is_not_reported_again(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        self._spawn()
+        for kind in (base.EVENT_STARTED, base.EVENT_STOPPED,
+                     base.EVENT_STARTED):
+            self.driver._handle_engine_event(base.ContainerEvent(
+                container_id='c', kind=kind,
+                labels={'higgins.instance_uuid': self.instance.uuid}))
+        # The build reports the first start; what follows is news to Nova.
+        self.assertEqual([virtevent.EVENT_LIFECYCLE_STOPPED,
+                          virtevent.EVENT_LIFECYCLE_STARTED],
+                         [e.get_transition() for e in emitted])
+
+    def test_the_stop_of_a_destroy_is_not_reported(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        self.driver.destroy(None, self.instance, None)
+        self.driver._handle_engine_event(base.ContainerEvent(
+            container_id='c', kind=base.EVENT_STOPPED,
+            labels={'higgins.instance_uuid': self.instance.uuid}))
+        self.assertEqual([], emitted)
+
+    def test_a_failed_start_expects_no_event(self):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        self.engine.start.side_effect = errors.EngineError()
+        self.assertRaises(exception.InstanceDeployFailure, self._spawn)
+        self.driver._handle_engine_event(base.ContainerEvent(
+            container_id='c', kind=base.EVENT_STARTED,
+            labels={'higgins.instance_uuid': self.instance.uuid}))
+        self.assertEqual([virtevent.EVENT_LIFECYCLE_STARTED],
+                         [e.get_transition() for e in emitted])
 
     def test_unlabelled_events_are_ignored(self):
         emitted = []

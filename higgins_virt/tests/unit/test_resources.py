@@ -96,3 +96,24 @@ class TraitsTest(unittest.TestCase):
         self.assertEqual({contract.CONTAINER_TRAIT, contract.USERNS_TRAIT,
                           contract.DISK_QUOTA_TRAIT}, held)
         self.assertEqual(set(), lacking)
+
+
+class HostFactsTest(unittest.TestCase):
+
+    def test_answers_are_reused_until_a_refresh_or_the_ttl(self):
+        fetch = mock.Mock(side_effect=['first', 'second', 'third'])
+        facts = resources.HostFacts(fetch, ttl=60)
+        self.assertEqual('first', facts.get())
+        self.assertEqual('first', facts.get())
+        self.assertEqual('second', facts.get(refresh=True))
+        self.assertEqual('second', facts.get())
+        self.assertEqual(2, fetch.call_count)
+        with mock.patch.object(resources.time, 'monotonic',
+                               return_value=10 ** 9):
+            self.assertEqual('third', facts.get())
+
+    def test_a_failed_fetch_is_not_remembered(self):
+        fetch = mock.Mock(side_effect=[RuntimeError('down'), 'up'])
+        facts = resources.HostFacts(fetch, ttl=60)
+        self.assertRaises(RuntimeError, facts.get)
+        self.assertEqual('up', facts.get())

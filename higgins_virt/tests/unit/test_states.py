@@ -1,6 +1,7 @@
 """Engine states and events into Nova's terms, and the state cache."""
 import time
 import unittest
+from unittest import mock
 
 from nova.compute import power_state
 from nova.virt import event as virtevent
@@ -105,3 +106,24 @@ class LifecycleTest(unittest.TestCase):
         }
         self.assertEqual(expected, {s: states.transition_for_state(s)
                                     for s in expected})
+
+
+class OwnEventsTest(unittest.TestCase):
+
+    def test_an_expected_event_is_consumed_once(self):
+        own = states.OwnEvents(ttl=30)
+        own.expect('u1', base.EVENT_STARTED)
+        self.assertFalse(own.consume('u1', base.EVENT_STOPPED))
+        self.assertFalse(own.consume('u2', base.EVENT_STARTED))
+        self.assertTrue(own.consume('u1', base.EVENT_STARTED))
+        self.assertFalse(own.consume('u1', base.EVENT_STARTED))
+
+    def test_cancelled_and_lapsed_expectations_match_nothing(self):
+        own = states.OwnEvents(ttl=30)
+        own.expect('u1', base.EVENT_STARTED)
+        own.cancel('u1', base.EVENT_STARTED)
+        self.assertFalse(own.consume('u1', base.EVENT_STARTED))
+        own.expect('u2', base.EVENT_STARTED)
+        with mock.patch.object(states.time, 'monotonic',
+                               return_value=time.monotonic() + 31):
+            self.assertFalse(own.consume('u2', base.EVENT_STARTED))
