@@ -46,8 +46,8 @@ LOG = logging.getLogger(__name__)
 
 # How long one engine-wide listing answers get_info for every instance.
 STATE_CACHE_TTL = 5.0
-# How long boots and provider-tree updates reuse the engine's host facts;
-# the periodic resource audit always asks the engine afresh.
+# How long spawns reuse the engine's host facts; the resource audit and
+# every claim's provider-tree update ask the engine afresh.
 HOST_FACTS_TTL = 60.0
 # How long the engine's event for a container that spawn just started, or
 # destroy just stopped, is awaited.
@@ -171,7 +171,10 @@ class HigginsDriver(driver.ComputeDriver):
             orc.MEMORY_MB: CONF.reserved_host_memory_mb,
             orc.DISK_GB: self._get_reserved_host_disk_gb_from_config(),
         }
-        info = self._engine_info()
+        # Fresh: Nova runs this in every claim, and an engine that is down
+        # fails the claim here, before anything is built, so Nova can try
+        # another host cleanly.
+        info = self._engine_info(refresh=True)
         provider_tree.update_inventory(nodename, resources.inventory(
             info, self._get_allocation_ratios(inventory),
             reserved, CONF.instances_path))
@@ -282,6 +285,7 @@ class HigginsDriver(driver.ComputeDriver):
               block_device_info=None, power_on=True, accel_info=None):
         with self._as_nova_errors(failure=_deploy_failure):
             image, image_info = self._images.prepare(context, image_meta)
+        # The resource tracker's claim fetched the facts just before.
         info = self._engine_info()
         with self._as_nova_errors():
             spec = container_builder.build(

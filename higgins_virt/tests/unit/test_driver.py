@@ -261,16 +261,16 @@ class StateTest(DriverTestCase):
                                 None)
         self.assertIsInstance(exc.__cause__, errors.EngineUnavailable)
 
-    def test_boots_and_claims_reuse_the_audits_engine_facts(self):
+    def test_spawns_reuse_the_claims_engine_facts(self):
         tree = mock.Mock()
         tree.data.return_value.inventory = {}
-        self.driver.get_available_resource('node-1')
-        self._spawn()
         self.driver.update_provider_tree(tree, 'node-1')
+        self._spawn()
         self.engine.info.assert_called_once_with()
-        # The next audit asks the engine again.
+        # The next audit and the next claim ask the engine again.
         self.driver.get_available_resource('node-1')
-        self.assertEqual(2, self.engine.info.call_count)
+        self.driver.update_provider_tree(tree, 'node-1')
+        self.assertEqual(3, self.engine.info.call_count)
 
     def test_engine_down_is_hypervisor_unavailable(self):
         self.engine.info.side_effect = errors.EngineUnavailable()
