@@ -26,7 +26,7 @@ import sys
 import time
 
 # First: it sets Nova up to run on native threads.
-import common  # noqa: F401,I100
+import common  # noqa: I100
 
 import docker  # noqa: E402
 
@@ -75,11 +75,7 @@ class BootBench(base.HigginsTestCase):
 def raw_run(client, image):
     """Seconds to create and start the container `docker run -d` would."""
     started = time.perf_counter()
-    container = client.containers.create(
-        image, init=True, cap_drop=['ALL'], cap_add=['NET_BIND_SERVICE'],
-        security_opt=['no-new-privileges'], network_mode='none',
-        nano_cpus=10 ** 9, mem_limit=128 << 20, memswap_limit=128 << 20,
-        pids_limit=1024, labels={'higgins.benchmark': '1'})
+    container = common.raw_container(client, image)
     container.start()
     elapsed = time.perf_counter() - started
     container.remove(force=True, v=True)

@@ -11,28 +11,13 @@ usage: /opt/higgins-aio/venv/bin/python benchmarks/facade_overhead.py
 Needs `contrib/aio/higgins-aio up`.
 """
 import argparse
-import os
 import statistics
 import time
 
-import openstack
+from aio_cloud import demo_connection
 
-AIO_HOME = os.environ.get('AIO_HOME', '/opt/higgins-aio')
 FACADE = {'OpenStack-API-Version': 'container 1.40'}
 NOVA = {'OpenStack-API-Version': 'compute 2.79'}
-
-
-def demo_connection():
-    env = {}
-    with open(os.path.join(AIO_HOME, 'demo-openrc')) as rc:
-        for line in rc:
-            name, _, value = line.replace('export ', '').strip().partition('=')
-            env[name] = value
-    return openstack.connect(
-        auth_url=env['OS_AUTH_URL'], username=env['OS_USERNAME'],
-        password=env['OS_PASSWORD'], project_name=env['OS_PROJECT_NAME'],
-        user_domain_name='Default', project_domain_name='Default',
-        region_name=env['OS_REGION_NAME'])
 
 
 def timed(call):
