@@ -27,30 +27,30 @@ API_OPTS = [
                     'change; 0 asks Nova on every create.'),
 ]
 
-NOVA_OPTS = [
-    cfg.StrOpt('region_name',
-               help='Region of the compute endpoint in the catalog.'),
-    cfg.StrOpt('interface', default='public',
-               choices=['public', 'internal', 'admin'],
-               help='Catalog interface of the compute endpoint.'),
-    cfg.URIOpt('endpoint_override',
-               help='Compute endpoint to use instead of the catalog\'s '
-                    '(required with auth_strategy = noauth).'),
+
+def _endpoint_opts(service):
+    """Where the facade finds one service (``compute``, ``image``)."""
+    return [
+        cfg.StrOpt('region_name',
+                   help='Region of the %s endpoint in the catalog.'
+                   % service),
+        cfg.StrOpt('interface', default='public',
+                   choices=['public', 'internal', 'admin'],
+                   help='Catalog interface of the %s endpoint.' % service),
+        cfg.URIOpt('endpoint_override',
+                   help='%s endpoint to use instead of the catalog\'s '
+                        '(required with auth_strategy = noauth).'
+                   % service.capitalize()),
+    ]
+
+
+NOVA_OPTS = _endpoint_opts('compute') + [
     cfg.IntOpt('timeout', default=60, min=1,
                help='Seconds to wait for one Nova API call.'),
 ]
 
 
-GLANCE_OPTS = [
-    cfg.StrOpt('region_name',
-               help='Region of the image endpoint in the catalog.'),
-    cfg.StrOpt('interface', default='public',
-               choices=['public', 'internal', 'admin'],
-               help='Catalog interface of the image endpoint.'),
-    cfg.URIOpt('endpoint_override',
-               help='Image endpoint to use instead of the catalog\'s '
-                    '(required with auth_strategy = noauth).'),
-]
+GLANCE_OPTS = _endpoint_opts('image')
 
 
 def register_opts(conf):
