@@ -12,7 +12,6 @@ the caller's own credentials, like :mod:`higgins_api.nova`.
 from urllib import parse
 
 from keystoneauth1 import adapter
-from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from oslo_log import log as logging
 
@@ -48,15 +47,8 @@ class Glance:
             additional_headers=dict(identity_headers or {}))
 
     def _call(self, method, url, body=None, data=None, headers=None):
-        try:
-            response = self._api.request(
-                url, method, json=body, data=data, headers=headers,
-                raise_exc=False)
-        except ks_exc.EndpointNotFound:
-            raise errors.UpstreamError('no image endpoint in the catalog')
-        except ks_exc.ConnectionError:
-            LOG.warning('Image API unreachable for %s %s', method, url)
-            raise errors.UpstreamError('the image service is unreachable')
+        response = nova.send(self._api, 'image', method, url, json=body,
+                             data=data, headers=headers)
         if response.status_code < 400:
             return response.json() if response.content else None
         LOG.warning('Image API answered %s to %s %s',

@@ -35,6 +35,21 @@ _STATUS_ERRORS = {
 }
 
 
+def send(api, service, method, url, **kwargs):
+    """``api``'s response to one request; no answer is an UpstreamError.
+
+    ``service`` names the service in messages (``compute``, ``image``).
+    """
+    try:
+        return api.request(url, method, raise_exc=False, **kwargs)
+    except ks_exc.EndpointNotFound:
+        raise errors.UpstreamError('no %s endpoint in the catalog' % service)
+    except ks_exc.ConnectionError:
+        LOG.warning('%s API unreachable for %s %s', service.capitalize(),
+                    method, url)
+        raise errors.UpstreamError('the %s service is unreachable' % service)
+
+
 class Nova:
     def __init__(self, conf, auth=None, identity_headers=None):
         headers = dict(identity_headers or {})
@@ -48,15 +63,8 @@ class Nova:
 
     def _call(self, method, url, body=None, microversion=None,
               not_found=None):
-        try:
-            response = self._api.request(
-                url, method, json=body, raise_exc=False,
-                microversion=microversion or MICROVERSION)
-        except ks_exc.EndpointNotFound:
-            raise errors.UpstreamError('no compute endpoint in the catalog')
-        except ks_exc.ConnectionError:
-            LOG.warning('Compute API unreachable for %s %s', method, url)
-            raise errors.UpstreamError('the compute service is unreachable')
+        response = send(self._api, 'compute', method, url, json=body,
+                        microversion=microversion or MICROVERSION)
         if response.status_code < 400:
             return response.json() if response.content else None
         if response.status_code not in _STATUS_ERRORS:
