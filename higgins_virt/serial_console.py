@@ -44,6 +44,7 @@ class _Listener:
         self._connections = set()
         self._stopped = threading.Event()
         self.host, self.port = sock.getsockname()[:2]
+        self._sock.settimeout(_ACCEPT_POLL_SECONDS)
         self._thread = threading.Thread(
             target=self._serve, name='higgins-console-%d' % self.port,
             daemon=True)
@@ -52,7 +53,6 @@ class _Listener:
         self._thread.start()
 
     def _serve(self):
-        self._sock.settimeout(_ACCEPT_POLL_SECONDS)
         while not self._stopped.is_set():
             try:
                 client, _ = self._sock.accept()
