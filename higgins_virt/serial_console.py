@@ -73,6 +73,7 @@ class _Listener:
             LOG.warning('Console of %s refused a connection: limit reached',
                         self._container)
             _send_quietly(client, _TOO_MANY)
+            _shutdown_quietly(client)
             _close_quietly(client)
             return
         threading.Thread(target=self._bridge, args=(client,), daemon=True,
@@ -105,6 +106,9 @@ class _Listener:
                 self._connections.discard((client, stream))
             if stream is not None:
                 stream.close()
+            # Shut down before closing: closing alone neither ends the
+            # connection nor wakes the input thread blocked reading it.
+            _shutdown_quietly(client)
             _close_quietly(client)
             self._slots.release()
 

@@ -423,8 +423,17 @@ class DockerEngine(base.ContainerEngine):
         return _DockerEventStream(client, stream)
 
     def attach(self, ref):
+        # Consoles run on threads of their own that end with the console:
+        # a client for them alone, closed at once, not a thread's client
+        # left open until the thread's data is collected.
         with _as_engine_errors('inspect', ref):
-            doc = self._client().inspect_container(ref)
+            client = docker.APIClient(base_url=self._url,
+                                      version=self._api_version(),
+                                      timeout=self._timeout)
+            try:
+                doc = client.inspect_container(ref)
+            finally:
+                client.close()
         state = doc.get('State') or {}
         if not state.get('Running') or state.get('Paused'):
             raise errors.ContainerNotRunning()
