@@ -1,17 +1,25 @@
 """Serial consoles through Nova's API, bridged to real containers.
 
-Each test does what ``nova-serialproxy`` does once a user's websocket
-arrives: validate the console token Nova issued, ask the compute host
-(over RPC) whether the port is the server's, then open a TCP connection to
-the host and port the token names.
+One test runs Nova's own websocket proxy (nova-serialproxy's request
+handler) in the test process and talks to it as a user's client does. The
+others do what that proxy does once a websocket arrives: validate the
+console token Nova issued, ask the compute host (over RPC) whether the port
+is the server's, then open a TCP connection to the host and port the token
+names.
 """
+import http.server
 import json
 import socket
+import socketserver
+import threading
 
 from nova.compute import rpcapi as compute_rpcapi
 from nova.console import serial as serial_ports
+from nova.console import websocketproxy
 from nova import context as nova_context
 from nova import objects
+import websocket
+from websockify import websockifyserver
 
 from higgins_virt.tests.functional import base
 
@@ -40,6 +48,31 @@ def _read_to_end(sock):
         if not data:
             return seen
         seen += data
+
+
+class _SerialProxy(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    """nova-serialproxy's request handler on a loopback port of its own."""
+
+    daemon_threads = True
+    # What the handler reads from websockify's server.
+    heartbeat = None
+    security_proxy = None
+    token_plugin = None
+    auth_plugin = None
+    EClose = websockifyserver.WebSockifyServer.EClose
+
+    def __init__(self):
+        super().__init__(('127.0.0.1', 0),
+                         websocketproxy.NovaProxyRequestHandler)
+        self.url = 'ws://127.0.0.1:%d/' % self.server_address[1]
+        self.thread = threading.Thread(target=self.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+        self.thread.join()
 
 
 class SerialConsoleTest(base.HigginsTestCase):
@@ -80,6 +113,25 @@ class SerialConsoleTest(base.HigginsTestCase):
             self.context, instance, str(auth.port), 'serial'))
         return socket.create_connection((auth.host, auth.port),
                                         timeout=READ_BOUND)
+
+    def test_round_trip_through_nova_s_serial_proxy(self):
+        proxy = _SerialProxy()
+        self.addCleanup(proxy.stop)
+        self.flags(base_url=proxy.url, group='serial_console')
+        server = self.boot_console(ECHO)
+        url = self.console_url(server)
+        self.assertTrue(url.startswith(proxy.url + '?token='), url)
+        ws = websocket.create_connection(url, timeout=READ_BOUND,
+                                         subprotocols=['binary'])
+        self.addCleanup(ws.close)
+        ws.send_binary(b'through the proxy\n')
+        seen = b''
+        while b'got:through the proxy' not in seen:
+            data = ws.recv()
+            if not data:
+                break
+            seen += data if isinstance(data, bytes) else data.encode()
+        self.assertIn(b'got:through the proxy', seen)
 
     def test_interactive_tty_console_round_trip(self):
         server = self.boot_console(ECHO)
