@@ -299,6 +299,40 @@ def rebuild(req, ident):
     return 202, None
 
 
+def attach(req, ident):
+    """The websocket URL of the container's console, as Zun answers it.
+
+    It is Nova's serial console: nova-serialproxy checks the token in the
+    URL and bridges the websocket to the container's stdin and output.
+    """
+    policy.authorize(req)
+    server = find_server(req, ident)
+    check_state(req, server)
+    # As Zun: only a container created interactive takes a console.
+    if not translate.is_interactive(server):
+        raise errors.BadRequest('container %s is not interactive: create '
+                                'it with interactive=true to attach'
+                                % ident)
+    return 200, req.nova.serial_console(server['id'])
+
+
+def resize(req, ident):
+    """Zun's terminal resize, which Nova cannot carry: always a 400.
+
+    Zun's client resizes right after attaching and goes on when told 400;
+    the terminal keeps the size it has.
+    """
+    policy.authorize(req)
+    for field in ('h', 'w'):
+        if not _check_int(field, req.GET.get(field)):
+            raise errors.BadRequest('%s: is required, a positive whole '
+                                    'number' % field)
+    server = find_server(req, ident)
+    check_state(req, server)
+    raise errors.BadRequest('h, w: the terminal size of a container cannot '
+                            'be changed: Nova has no console resize')
+
+
 def not_implemented(req, ident):
     raise errors.NotImplementedVerb(
         '%s: %s' % (req.verb.name, req.verb.not_implemented))

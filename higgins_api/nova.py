@@ -120,6 +120,16 @@ class Nova:
         return self._call('POST', '/servers/%s/action' % server_id,
                           {action: args})
 
+    def serial_console(self, server_id):
+        """The websocket URL of the server's serial console (a token in it).
+
+        Nova answers 400 when serial consoles are off, 409 when the server
+        is not running.
+        """
+        body = {'remote_console': {'protocol': 'serial', 'type': 'serial'}}
+        return self._call('POST', '/servers/%s/remote-consoles' % server_id,
+                          body)['remote_console']['url']
+
     # Compute hosts (admin).
     def hypervisors(self):
         return self._call('GET', '/os-hypervisors/detail')['hypervisors']

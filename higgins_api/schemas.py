@@ -38,6 +38,9 @@ CREATE = {
         'hostname': {'type': 'string', 'minLength': 1, 'maxLength': 63,
                      'pattern': r'^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$'},
         'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        # stdin kept open for the console; a terminal for the command.
+        'interactive': _ANY_FLAG,
+        'tty': _ANY_FLAG,
         # Zun fields accepted only with values that ask for nothing
         # (translate.refuse_unsupported says which).
         'restart_policy': _ANY_OBJECT,
@@ -47,8 +50,6 @@ CREATE = {
         'security_groups': _ANY_LIST,
         'auto_remove': _ANY_FLAG,
         'auto_heal': _ANY_FLAG,
-        'interactive': _ANY_FLAG,
-        'tty': _ANY_FLAG,
         'privileged': _ANY_FLAG,
         'hints': _ANY_OBJECT,
         'nets': _ANY_LIST,

@@ -35,7 +35,7 @@ _STATUS = {
 # when empty (python-zunclient sends some of them by default), else refused.
 UNSUPPORTED_CREATE_FIELDS = (
     'auto_remove', 'hints', 'nets', 'mounts', 'registry', 'healthcheck',
-    'auto_heal', 'exposed_ports', 'interactive', 'tty', 'privileged',
+    'auto_heal', 'exposed_ports', 'privileged',
 )
 
 # Fields Higgins accepts only with values that ask for nothing beyond what
@@ -138,6 +138,14 @@ def memory_mib(value):
     return mib
 
 
+def is_interactive(server):
+    """Whether the server's container was created with stdin open."""
+    try:
+        return metadata.parse_metadata(server.get('metadata')).interactive
+    except metadata.InvalidMetadata:
+        return False
+
+
 def is_container_flavor(flavor):
     return (flavor.get('extra_specs') or {}).get(TRAIT_SPEC) == 'required'
 
@@ -186,7 +194,9 @@ def server_metadata(body, run=True, reference=None):
             entrypoint=body.get('entrypoint') or None,
             workdir=body.get('workdir'),
             environment=body.get('environment'),
-            labels=body.get('labels'), run=run, image=reference)
+            labels=body.get('labels'), run=run, image=reference,
+            interactive=bool(body.get('interactive')),
+            tty=bool(body.get('tty')))
     except metadata.InvalidMetadata as exc:
         field = _FIELD_OF_KEY.get(exc.field) or _field_of_prefix(exc.field)
         raise errors.BadRequest('%s: %s' % (field, exc.reason))
@@ -281,8 +291,8 @@ def container_view(server, base_url, status=None):
         'runtime': 'runc',
         'cpu_policy': 'shared',
         'registry_id': None,
-        'interactive': False,
-        'tty': False,
+        'interactive': overrides.interactive,
+        'tty': overrides.tty,
         'links': [{'href': '%s/v1/containers/%s' % (base_url, uuid),
                    'rel': 'self'}],
     }

@@ -104,6 +104,10 @@ KILL = Rule('container:kill', PROJECT_MEMBER, 'Kill a container.')
 LOGS = Rule('container:logs', PROJECT_READER, 'Read a container\'s output.')
 COMMIT = Rule('container:commit', PROJECT_MEMBER,
               'Save a container as a Glance image.')
+ATTACH = Rule('container:attach', PROJECT_MEMBER,
+              'Get the websocket URL of a container\'s console.')
+RESIZE = Rule('container:resize', PROJECT_MEMBER,
+              'Resize a container\'s terminal.')
 REBUILD = Rule('container:rebuild', PROJECT_MEMBER,
                'Recreate a container from its image (or another).')
 CREATE_ON_HOST = Rule('container:create:requested_destination', ADMIN,
@@ -114,7 +118,7 @@ HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 #: Every rule, in the order the policy sample lists them.
 RULES = (CREATE, CREATE_ON_HOST, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE,
          UPDATE, DELETE, START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS,
-         COMMIT, REBUILD, HOST_GET_ALL, HOST_GET)
+         COMMIT, REBUILD, ATTACH, RESIZE, HOST_GET_ALL, HOST_GET)
 
 _ACTIVE = (RUNNING, PAUSED, RESTARTING)
 
@@ -158,12 +162,19 @@ VERBS = (
     Verb('rebuild', 'POST', CONTAINER + '/rebuild', 'rebuild', REBUILD,
          allowed=_states(RUNNING, STOPPED, CREATED, ERROR),
          nova_action='rebuild', takes_body=True),
+    # Nova's serial console of the server, through nova-serialproxy.
+    Verb('attach', 'GET', CONTAINER + '/attach', 'attach', ATTACH,
+         allowed=_states(RUNNING), words='attach to', success=200),
+    # Nova carries no terminal size: the handler says so (400), which
+    # Zun's client, resizing right after it attaches, passes over.
+    Verb('resize', 'POST', CONTAINER + '/resize', 'resize', RESIZE,
+         allowed=_states(RUNNING), words='resize the terminal of',
+         success=200),
     Verb('hosts', 'GET', HOSTS, 'hosts', HOST_GET_ALL, success=200),
     Verb('host', 'GET', HOST, 'host', HOST_GET, success=200),
 )
 
 _NO_EXEC = 'Nova has no way to run a process in a server'
-_NO_TTY = 'Nova has no interactive attach for a server'
 _NO_FILES = 'Nova has no file transfer into or out of a server'
 _NO_PORTS = 'containers get Neutron ports in a later release'
 
@@ -174,8 +185,6 @@ NOT_IMPLEMENTED = tuple(
     for method, name, why in (
         ('POST', 'execute', _NO_EXEC),
         ('POST', 'execute_resize', _NO_EXEC),
-        ('GET', 'attach', _NO_TTY),
-        ('POST', 'resize', _NO_TTY),
         ('GET', 'top', 'Nova does not list a server\'s processes'),
         ('GET', 'stats',
          'Nova does not report a server\'s live resource usage'),

@@ -29,6 +29,14 @@ Keys (documented for users in docs/container-metadata.md):
     ``false``: the first boot creates the container without starting it
     (the server shows SHUTOFF at once; starting the server runs the
     command for the first time). ``true`` is the default.
+``higgins:interactive``
+    ``true``: the container's stdin stays open, so what is typed into the
+    server's serial console reaches its first process. Otherwise the
+    console shows output only and drops input. ``false`` is the default.
+``higgins:tty``
+    ``true``: the first process gets a terminal (Zun's ``tty``); its
+    output is then a terminal's (``\\r\\n`` line ends, echo of input).
+    ``false`` is the default.
 """
 import dataclasses
 import json
@@ -40,6 +48,8 @@ COMMAND_KEY = PREFIX + 'command'
 WORKDIR_KEY = PREFIX + 'workdir'
 ENTRYPOINT_KEY = PREFIX + 'entrypoint'
 RUN_KEY = PREFIX + 'run'
+INTERACTIVE_KEY = PREFIX + 'interactive'
+TTY_KEY = PREFIX + 'tty'
 IMAGE_KEY = PREFIX + 'image'
 ENV_PREFIX = PREFIX + 'env:'
 LABEL_PREFIX = PREFIX + 'label:'
@@ -78,6 +88,10 @@ class ContainerOverrides:
     run: bool = True
     #: The image as the user named it (display only).
     image: str = None
+    #: Keep stdin open for the console.
+    interactive: bool = False
+    #: Give the first process a terminal.
+    tty: bool = False
 
 
 def parse_command(value, key=COMMAND_KEY):
@@ -101,12 +115,17 @@ def parse_command(value, key=COMMAND_KEY):
     return tuple(argv)
 
 
-def parse_run(value):
-    """Whether the ``higgins:run`` value asks to start on creation."""
+def parse_flag(value, key):
+    """The boolean a ``true``/``false`` value of ``key`` says."""
     text = value.strip().lower()
     if text not in ('true', 'false'):
-        raise InvalidMetadata(RUN_KEY, 'must be true or false')
+        raise InvalidMetadata(key, 'must be true or false')
     return text == 'true'
+
+
+def parse_run(value):
+    """Whether the ``higgins:run`` value asks to start on creation."""
+    return parse_flag(value, RUN_KEY)
 
 
 def validate_workdir(value):
@@ -150,6 +169,10 @@ def _parse_item(key, value, found):
         found['run'] = parse_run(value)
     elif key == IMAGE_KEY:
         found['image'] = value
+    elif key == INTERACTIVE_KEY:
+        found['interactive'] = parse_flag(value, key)
+    elif key == TTY_KEY:
+        found['tty'] = parse_flag(value, key)
     elif key.startswith(ENV_PREFIX):
         name = key[len(ENV_PREFIX):]
         if not _ENV_NAME.match(name):
@@ -174,7 +197,8 @@ def _argv_value(value, key):
 
 
 def to_metadata(command=None, workdir=None, environment=None, labels=None,
-                entrypoint=None, run=True, image=None):
+                entrypoint=None, run=True, image=None, interactive=False,
+                tty=False):
     """Build server metadata for the given overrides (the facade's side).
 
     Raises InvalidMetadata when a key or value would not fit Nova's limits or
@@ -189,6 +213,10 @@ def to_metadata(command=None, workdir=None, environment=None, labels=None,
         metadata[RUN_KEY] = 'false'
     if image is not None:
         metadata[IMAGE_KEY] = image
+    if interactive:
+        metadata[INTERACTIVE_KEY] = 'true'
+    if tty:
+        metadata[TTY_KEY] = 'true'
     if workdir is not None:
         metadata[WORKDIR_KEY] = validate_workdir(workdir)
     for name, value in (environment or {}).items():

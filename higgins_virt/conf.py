@@ -59,6 +59,12 @@ container_opts = [
     cfg.IntOpt('console_log_max_bytes',
                default=units.Mi, min=units.Ki,
                help='Upper bound in bytes of the console log returned.'),
+    cfg.IntOpt('console_max_connections',
+               default=4, min=1,
+               help='Serial console connections one server takes at once '
+                    '(each is a nova-serialproxy session); more are '
+                    'refused. Consoles are on when [serial_console] '
+                    'enabled is true.'),
     cfg.StrOpt('disk_quota',
                default='auto',
                choices=[

@@ -110,6 +110,8 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
         network_mode=conf.network_mode,
         log_max_bytes=conf.log_max_mb * units.Mi,
         log_max_files=conf.log_max_files,
+        stdin_open=overrides.interactive,
+        tty=overrides.tty,
     )
 
 

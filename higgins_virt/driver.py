@@ -16,6 +16,8 @@ import threading
 import time
 
 import nova.conf
+from nova.console import serial as serial_ports
+from nova.console import type as console_type
 from nova import exception
 from nova.i18n import _
 from nova.image import glance
@@ -38,6 +40,7 @@ from higgins_virt import events
 from higgins_virt import images
 from higgins_virt.network import plumbing
 from higgins_virt import resources
+from higgins_virt import serial_console
 from higgins_virt import states
 
 CONF = nova.conf.CONF
@@ -98,6 +101,10 @@ class HigginsDriver(driver.ComputeDriver):
         self._listener = None
         self._network = plumbing.Plumbing(self._engine, self._host,
                                           ops=network_ops)
+        self._consoles = serial_console.ConsoleServer(
+            self._engine, CONF.serial_console.proxyclient_address,
+            serial_ports.acquire_port, serial_ports.release_port,
+            lambda: CONF.higgins.console_max_connections)
 
     # -- host ---------------------------------------------------------------
 
@@ -144,6 +151,7 @@ class HigginsDriver(driver.ComputeDriver):
                         info.storage_driver, CONF.higgins.disk_quota)
 
     def cleanup_host(self, host):
+        self._consoles.close_all()
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
@@ -440,6 +448,7 @@ class HigginsDriver(driver.ComputeDriver):
         # Removing a running container stops it first: Nova, deleting the
         # instance, need not hear about that.
         self._own_events.expect(instance.uuid, engine_base.EVENT_STOPPED)
+        self._consoles.close(instance.uuid)
         try:
             with self._as_nova_errors(instance, failure=_termination_failure):
                 self._engine.remove(name)
@@ -484,6 +493,7 @@ class HigginsDriver(driver.ComputeDriver):
             self._thaw_if_paused(name, state)
             # SIGTERM, then SIGKILL after ``timeout`` (0: at once).
             self._engine.stop(name, timeout)
+        self._consoles.close(instance.uuid)
         self._change_state(instance, stop)
 
     def power_on(self, context, instance, network_info,
@@ -619,6 +629,21 @@ class HigginsDriver(driver.ComputeDriver):
                 tail=CONF.higgins.console_log_lines)
         limit = CONF.higgins.console_log_max_bytes
         return output[-limit:].decode('utf-8', errors='replace')
+
+    def get_serial_console(self, context, instance):
+        """The TCP endpoint nova-serialproxy bridges the user's websocket to.
+
+        Opened on first use and kept until the server stops or goes, so the
+        port Nova checks when the proxy connects is the one it handed out.
+        """
+        if not CONF.serial_console.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type='serial')
+        if self._inspect(instance).state != engine_base.RUNNING:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        with self._as_nova_errors(instance):
+            host, port = self._consoles.endpoint(
+                instance.uuid, contract.container_name(instance.uuid))
+        return console_type.ConsoleSerial(host=host, port=port)
 
     # -- engine events ------------------------------------------------------
 

@@ -102,6 +102,23 @@ class EntrypointAndRunTest(unittest.TestCase):
         self.assertFalse(overrides.run)
         self.assertEqual({}, metadata.to_metadata(run=True))
 
+    def test_interactive_and_tty_round_trip(self):
+        self.assertFalse(metadata.parse_metadata({}).interactive)
+        self.assertFalse(metadata.parse_metadata({}).tty)
+        items = metadata.to_metadata(interactive=True, tty=True)
+        self.assertEqual({'higgins:interactive': 'true',
+                          'higgins:tty': 'true'}, items)
+        overrides = metadata.parse_metadata(items)
+        self.assertTrue(overrides.interactive)
+        self.assertTrue(overrides.tty)
+        # Either goes without the other: a terminal with output only.
+        self.assertEqual({'higgins:tty': 'true'},
+                         metadata.to_metadata(tty=True))
+        for key in ('higgins:interactive', 'higgins:tty'):
+            with self.assertRaises(metadata.InvalidMetadata) as ctx:
+                metadata.parse_metadata({key: 'yes'})
+            self.assertEqual(key, ctx.exception.field)
+
     def test_image_is_carried_for_display(self):
         items = metadata.to_metadata(image='nginx:1.27')
         self.assertEqual({'higgins:image': 'nginx:1.27'}, items)

@@ -64,6 +64,10 @@ class ContainerSpec:
     dns: tuple = ()
     # Namespaced kernel settings, e.g. of the container's network.
     sysctls: dict = dataclasses.field(default_factory=dict)
+    # The container's stdin stays open for consoles to write to.
+    stdin_open: bool = False
+    # The container's first process gets a terminal.
+    tty: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,6 +250,15 @@ class ContainerEngine(abc.ABC):
     def events(self, labels):
         """Stream the events of containers carrying all ``labels``."""
 
+    @abc.abstractmethod
+    def attach(self, ref):
+        """Open a running container's console: a :class:`ConsoleStream`.
+
+        It carries the output of the container's first process from now on
+        and, if the container keeps its stdin open, input to it. Raises
+        ContainerNotFound, or ContainerNotRunning when stopped or paused.
+        """
+
 
 class EventStream(abc.ABC):
     """An open engine event stream; iterate it, close it from any thread."""
@@ -257,3 +270,28 @@ class EventStream(abc.ABC):
     @abc.abstractmethod
     def close(self):
         """Stop the stream; a blocked iteration returns promptly."""
+
+
+class ConsoleStream(abc.ABC):
+    """A container's attached console: its output, and input if it takes any.
+
+    One thread may receive while another sends; either may close it.
+    """
+
+    #: Whether what is sent reaches the container's stdin.
+    accepts_input = False
+
+    @abc.abstractmethod
+    def recv(self):
+        """Return the next output bytes; b'' once the console has ended."""
+
+    @abc.abstractmethod
+    def send(self, data):
+        """Write ``data`` to the container's stdin; raises ContainerNotRunning.
+
+        Only called when ``accepts_input``.
+        """
+
+    @abc.abstractmethod
+    def close(self):
+        """End the console; a blocked ``recv`` returns b'' promptly."""

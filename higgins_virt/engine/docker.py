@@ -20,6 +20,7 @@ from oslo_log import log as logging
 import requests
 
 from higgins_virt.engine import base
+from higgins_virt.engine import docker_attach
 from higgins_virt.engine import docker_raw
 from higgins_virt.engine import errors
 
@@ -342,6 +343,8 @@ class DockerEngine(base.ContainerEngine):
                 labels=dict(spec.labels),
                 environment=dict(spec.environment) or None,
                 working_dir=spec.workdir,
+                stdin_open=spec.stdin_open,
+                tty=spec.tty,
                 host_config=host_config)
         return created['Id']
 
@@ -418,3 +421,26 @@ class DockerEngine(base.ContainerEngine):
                                       timeout=self._timeout)
             stream = client.events(decode=True, filters=filters)
         return _DockerEventStream(client, stream)
+
+    def attach(self, ref):
+        # Consoles run on threads of their own that end with the console:
+        # a client for them alone, closed at once, not a thread's client
+        # left open until the thread's data is collected.
+        with _as_engine_errors('inspect', ref):
+            client = docker.APIClient(base_url=self._url,
+                                      version=self._api_version(),
+                                      timeout=self._timeout)
+            try:
+                doc = client.inspect_container(ref)
+            finally:
+                client.close()
+        state = doc.get('State') or {}
+        if not state.get('Running') or state.get('Paused'):
+            raise errors.ContainerNotRunning()
+        config = doc.get('Config') or {}
+        # By id: a container replaced under the same name since is not
+        # the one inspected.
+        return docker_attach.attach(
+            self._url, self._api_version(), doc['Id'],
+            stdin=bool(config.get('OpenStdin')), tty=bool(config.get('Tty')),
+            timeout=self._timeout)

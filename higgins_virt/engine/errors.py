@@ -23,6 +23,10 @@ class ContainerNotFound(EngineError):
     message = 'The container does not exist on the engine.'
 
 
+class ContainerNotRunning(EngineError):
+    message = 'The container is not running.'
+
+
 class ImageNotFound(EngineError):
     message = 'The container image is not present on the engine.'
 

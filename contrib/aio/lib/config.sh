@@ -16,6 +16,7 @@ GLANCE_PORT=9292
 PLACEMENT_PORT=8778
 NEUTRON_PORT=9696
 NOVA_PORT=8774
+SERIALPROXY_PORT=6083
 FACADE_PORT=9517
 RABBIT_PORT=5672
 
@@ -25,8 +26,16 @@ PLACEMENT_URL=http://$AIO_HOST:$PLACEMENT_PORT
 NEUTRON_URL=http://$AIO_HOST:$NEUTRON_PORT
 NOVA_URL=http://$AIO_HOST:$NOVA_PORT/v2.1
 FACADE_URL=http://$AIO_HOST:$FACADE_PORT
+# Where users' websockets reach serial consoles (nova-serialproxy).
+SERIALPROXY_URL=ws://$AIO_HOST:$SERIALPROXY_PORT/
 export AIO_HOST KEYSTONE_URL GLANCE_URL PLACEMENT_URL NEUTRON_URL NOVA_URL \
-    FACADE_URL
+    FACADE_URL SERIALPROXY_URL
+
+# Serial console endpoints: compute host N listens on its own window of
+# CONSOLE_PORTS_PER_HOST ports from CONSOLE_PORT_BASE (the hosts share one
+# address, and each allocates ports on its own).
+CONSOLE_PORT_BASE=10000
+CONSOLE_PORTS_PER_HOST=100
 
 # computes: how many compute hosts the cloud runs (as many as the last
 # `up --computes N`; 1 at first).

@@ -1,13 +1,15 @@
 # shellcheck shell=bash
 # Nova: nova-api on $NOVA_PORT (gunicorn), nova-conductor, nova-scheduler,
-# and one nova-compute per compute host (`higgins-aio-N`) with
-# `compute_driver = higgins.HigginsDriver` on the engine of lib/engine.sh.
+# nova-serialproxy on $SERIALPROXY_PORT, and one nova-compute per compute
+# host (`higgins-aio-N`) with `compute_driver = higgins.HigginsDriver` on
+# the engine of lib/engine.sh.
 # One nova.conf for every service; compute host N adds compute-N.conf.
 # Needs: common.sh, config.sh, mariadb.sh, rabbitmq.sh, keystone.sh and
 # engine.sh sourced, $AIO_SECRETS loaded.
 
 install_nova() {
-    need_pip 'nova==34.*'
+    # websocket-client: the console tests talk to nova-serialproxy.
+    need_pip 'nova==34.*' websocket-client
 }
 
 # compute_host N: the name of compute host N.
@@ -57,6 +59,15 @@ workers = 1
 lock_path = $AIO_DATA/nova/locks
 [glance]
 api_servers = $GLANCE_URL
+[serial_console]
+# Servers' consoles: users' websockets go to nova-serialproxy, which
+# connects to the compute host's endpoint for the server (loopback here;
+# each host's port_range is in compute-N.conf).
+enabled = true
+base_url = $SERIALPROXY_URL
+proxyclient_address = $AIO_HOST
+serialproxy_host = $AIO_HOST
+serialproxy_port = $SERIALPROXY_PORT
 [higgins]
 # No Neutron in the all-in-one yet: containers use the engine's bridge.
 network_mode = bridge
@@ -76,9 +87,11 @@ EOT
     write_wsgi_shim nova_api nova.wsgi.osapi_compute
 }
 
-# configure_nova_compute N: host name and engine of compute host N.
+# configure_nova_compute N: host name, engine and console ports of compute
+# host N.
 configure_nova_compute() {
     local n=$1
+    local first=$((CONSOLE_PORT_BASE + (n - 1) * CONSOLE_PORTS_PER_HOST))
     cat >"$AIO_ETC/nova/compute-$n.conf" <<EOT
 [DEFAULT]
 host = $(compute_host "$n")
@@ -86,6 +99,8 @@ state_path = $AIO_DATA/nova/compute-$n
 instances_path = $AIO_DATA/nova/compute-$n/instances
 [higgins]
 engine_url = unix://$(engine_socket "$n")
+[serial_console]
+port_range = $first:$((first + CONSOLE_PORTS_PER_HOST))
 EOT
     mkdir -p "$AIO_DATA/nova/compute-$n/instances"
 }
@@ -123,17 +138,25 @@ start_nova() {
         OS_NOVA_CONFIG_DIR="$AIO_ETC/nova"
     start_service nova-conductor "$AIO_VENV/bin/nova-conductor" "${conf[@]}"
     start_service nova-scheduler "$AIO_VENV/bin/nova-scheduler" "${conf[@]}"
+    start_service nova-serialproxy "$AIO_VENV/bin/nova-serialproxy" \
+        "${conf[@]}"
     for n in $(seq 1 "$(computes)"); do
         start_service "nova-compute-$n" "$AIO_VENV/bin/nova-compute" "${conf[@]}" \
             --config-file "$AIO_ETC/nova/compute-$n.conf"
     done
     wait_for "Nova API" 60 http_up "$NOVA_URL"
+    wait_for "nova-serialproxy" 60 port_open "$AIO_HOST" "$SERIALPROXY_PORT"
     # shellcheck disable=SC2034  # read by fail (common.sh)
     STEP_LOG=$AIO_LOG/nova-manage.log
     local expected
     expected=$(computes)
     wait_for "$expected compute host(s)" 120 compute_hosts_up "$expected"
     run "$AIO_LOG/nova-manage.log" nova_manage cell_v2 discover_hosts
+}
+
+# port_open HOST PORT: something accepts TCP connections there.
+port_open() {
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
 compute_hosts_up() {
@@ -153,7 +176,7 @@ stop_nova() {
         [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
     done
     [ -n "${1:-}" ] && return 0
-    for name in nova-api nova-conductor nova-scheduler; do
+    for name in nova-api nova-conductor nova-scheduler nova-serialproxy; do
         stop_service "$name"
     done
 }

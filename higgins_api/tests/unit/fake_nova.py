@@ -58,6 +58,8 @@ class FakeCloud:
         self.console = {}
         self.actions = []   # (server id, action, args) Nova was asked for
         self.fail_next = None   # (status, fault, message) for the next call
+        self.serial_console = True   # [serial_console] enabled
+        self.console_urls = []   # serial console URLs handed out
         self.hypervisors = {HYPERVISOR_ID: {
             'id': HYPERVISOR_ID, 'hypervisor_hostname': 'compute-1',
             'vcpus': 2, 'vcpus_used': 1, 'memory_mb': 4096,
@@ -231,6 +233,19 @@ class FakeNova:
         # Like Nova: the last `length` pieces between newlines.
         lines = self.cloud.console.get(server_id, '').split('\n')
         return '\n'.join(lines[-length:] if length else lines)
+
+    def serial_console(self, server_id):
+        self._maybe_fail()
+        server = self._get(server_id)
+        if not self.cloud.serial_console:
+            raise nova_error(400, 'badRequest',
+                             'Unavailable console type serial.')
+        if server['status'] != 'ACTIVE':
+            raise nova_error(409, 'conflictingRequest',
+                             'Instance %s is not ready yet.' % server_id)
+        url = 'ws://127.0.0.1:6083/?token=%s' % uuidutils.generate_uuid()
+        self.cloud.console_urls.append(url)
+        return url
 
     # Compute hosts.
     def hypervisors(self):

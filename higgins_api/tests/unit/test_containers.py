@@ -130,3 +130,68 @@ class ContainerTest(base.FacadeTestCase):
         self.call('DELETE', '/v1/containers/%s?stop=true' % other,
                   expect=204)
         self.assertEqual({}, self.cloud.servers)
+
+
+class ConsoleTest(base.FacadeTestCase):
+
+    def _create(self, **fields):
+        body = dict(image=fake_nova.IMAGE_ID, **fields)
+        created = self.call('POST', '/v1/containers?run=true', body,
+                            expect=202).json
+        server = self.cloud.servers[created['uuid']]
+        server['status'] = 'ACTIVE'
+        return created, server
+
+    def test_interactive_and_tty_become_metadata_and_show(self):
+        created, server = self._create(interactive=True, tty=True)
+        self.assertEqual({'higgins:interactive': 'true',
+                          'higgins:tty': 'true'}, server['metadata'])
+        self.assertEqual((True, True),
+                         (created['interactive'], created['tty']))
+        shown = self.call('GET', '/v1/containers/%s' % created['uuid'],
+                          expect=200).json
+        self.assertEqual((True, True), (shown['interactive'], shown['tty']))
+        # Zun's defaults ask for nothing.
+        created, server = self._create(interactive=False, tty=None)
+        self.assertNotIn('metadata', server['request'])
+        self.assertEqual((False, False),
+                         (created['interactive'], created['tty']))
+
+    def test_attach_answers_nova_s_serial_console_url(self):
+        created, _ = self._create(interactive=True, tty=True)
+        url = self.call('GET', '/v1/containers/%s/attach' % created['uuid'],
+                        expect=200).json
+        self.assertEqual(self.cloud.console_urls, [url])
+        self.assertTrue(url.startswith('ws://127.0.0.1:6083/?token='))
+
+    def test_attach_needs_an_interactive_running_container(self):
+        created, server = self._create()
+        detail = self.error(self.call(
+            'GET', '/v1/containers/%s/attach' % created['uuid']), 400,
+            'higgins.bad_request')
+        self.assertIn('interactive=true', detail)
+        created, server = self._create(interactive=True)
+        server['status'] = 'SHUTOFF'
+        self.error(self.call('GET', '/v1/containers/%s/attach'
+                             % created['uuid']), 409,
+                   'higgins.invalid_state')
+        self.assertEqual([], self.cloud.console_urls)
+
+    def test_attach_with_serial_consoles_off_relays_nova_s_reason(self):
+        self.cloud.serial_console = False
+        created, _ = self._create(interactive=True)
+        detail = self.error(self.call(
+            'GET', '/v1/containers/%s/attach' % created['uuid']), 400,
+            'higgins.bad_request')
+        self.assertEqual('Unavailable console type serial.', detail)
+
+    def test_resize_says_nova_cannot(self):
+        created, _ = self._create(interactive=True, tty=True)
+        path = '/v1/containers/%s/resize' % created['uuid']
+        detail = self.error(self.call('POST', path + '?h=24&w=80'), 400,
+                            'higgins.bad_request')
+        self.assertIn('Nova has no console resize', detail)
+        for query in ('', '?h=24', '?h=0&w=80', '?h=x&w=80'):
+            detail = self.error(self.call('POST', path + query), 400,
+                                'higgins.bad_request')
+            self.assertNotIn('Nova', detail, query)

@@ -15,7 +15,8 @@ NOVA_STATUS = {'Creating': 'BUILD', 'Running': 'ACTIVE', 'Stopped': 'SHUTOFF',
 def _request(verb, uuid):
     """Method, path and body of a well-formed request for ``verb``."""
     path = verb.path.replace('{%s}' % verbs.IDENT, uuid)
-    query = {'commit': '?repository=snap', 'rename': '?name=new'}
+    query = {'commit': '?repository=snap', 'rename': '?name=new',
+             'resize': '?h=24&w=80'}
     body = {'create': {'image': fake_nova.IMAGE_ID},
             'update': {'name': 'new'}}
     return verb.method, path + query.get(verb.name, ''), body.get(verb.name)
@@ -203,7 +204,7 @@ class NotImplementedTest(base.FacadeTestCase):
                 self.assertEqual('%s: %s' % (verb.name, verb.not_implemented),
                                  detail)
         for method, name in (('POST', 'execute'), ('GET', 'top'),
-                             ('GET', 'stats'), ('GET', 'attach')):
+                             ('GET', 'stats')):
             self.error(self.call(method, '/v1/containers/%s/%s'
                                  % (uuid, name)), 501,
                        'higgins.not_implemented')

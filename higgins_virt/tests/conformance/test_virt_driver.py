@@ -26,6 +26,8 @@ class HigginsDriverConformanceTestCase(test_virt_drivers._VirtDriverTestCase,
         self.flags(image_reference_patterns=[
             'docker.io/library/fakeimage123456:*'], group='higgins')
         super().setUp()
+        # Console endpoints (test_get_serial_console) close with the host.
+        self.addCleanup(self.connection.cleanup_host, self.connection._host)
         self.engine = self.useFixture(
             engine_fixtures.EngineCleanupFixture(self.connection._host))
         self.useFixture(engine_fixtures.ImageTagFixture('fakeimage123456'))

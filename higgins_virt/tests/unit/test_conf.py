@@ -21,6 +21,7 @@ class ConfTest(unittest.TestCase):
              'image_pull_timeout',
              'network_mode', 'pids_limit', 'cap_add', 'default_stop_timeout',
              'console_log_lines', 'console_log_max_bytes',
+             'console_max_connections',
              'enforce_disk_quota', 'disk_quota', 'log_max_mb',
              'log_max_files', 'image_reference_patterns',
              'image_reference_owners'},

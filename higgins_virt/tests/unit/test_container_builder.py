@@ -46,6 +46,13 @@ class BuildTest(test.NoDBTestCase):
                          self._build(root_gb=3, disk_quota=True).disk_bytes)
         self.assertIsNone(self._build(root_gb=3).disk_bytes)
 
+    def test_console_flags_come_from_metadata(self):
+        spec = self._build()
+        self.assertEqual((False, False), (spec.stdin_open, spec.tty))
+        spec = self._build(metadata={'higgins:interactive': 'true',
+                                     'higgins:tty': 'true'})
+        self.assertEqual((True, True), (spec.stdin_open, spec.tty))
+
     def test_logs_are_capped_by_options(self):
         self.flags(log_max_mb=2, log_max_files=4, group='higgins')
         spec = self._build()

@@ -425,3 +425,35 @@ class HostIsolationReportTest(DriverTestCase):
         self._spawn()
         spec = self.engine.create.call_args[0][0]
         self.assertEqual(self.instance.flavor.root_gb << 30, spec.disk_bytes)
+
+
+class SerialConsoleTest(DriverTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.flags(enabled=True, proxyclient_address='127.0.0.1',
+                   group='serial_console')
+        self.addCleanup(self.driver.cleanup_host, 'node-1')
+
+    def test_disabled_is_unavailable_like_libvirt(self):
+        self.flags(enabled=False, group='serial_console')
+        self.assertRaises(exception.ConsoleTypeUnavailable,
+                          self.driver.get_serial_console, None,
+                          self.instance)
+        self.engine.inspect.assert_not_called()
+
+    def test_stopped_server_is_not_ready(self):
+        self.engine.inspect.return_value = _container(
+            self.instance.uuid, base.EXITED)
+        self.assertRaises(exception.InstanceNotReady,
+                          self.driver.get_serial_console, None,
+                          self.instance)
+
+    def test_one_endpoint_per_server_closed_by_destroy(self):
+        self.engine.inspect.return_value = _container(
+            self.instance.uuid, base.RUNNING)
+        first = self.driver.get_serial_console(None, self.instance)
+        again = self.driver.get_serial_console(None, self.instance)
+        self.assertEqual(('127.0.0.1', first.port), (again.host, again.port))
+        self.driver.destroy(None, self.instance, None)
+        self.assertEqual({}, self.driver._consoles.ports())
