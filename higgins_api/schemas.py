@@ -97,6 +97,12 @@ def validate(schema, body):
                              key=lambda e: list(e.path))), None)
     if error is None:
         return body
+    if error.validator == 'additionalProperties' and error.path:
+        extra = sorted(set(error.instance) - set(
+            error.schema.get('properties', {})))
+        raise errors.BadRequest('%s: is not a known field' % ', '.join(
+            '.'.join(str(p) for p in list(error.path) + [name])
+            for name in extra))
     if error.validator == 'additionalProperties':
         extra = sorted(set(body) - set(schema['properties']))
         raise errors.BadRequest('%s: %s' % (', '.join(extra), schema.get(

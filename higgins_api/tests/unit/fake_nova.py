@@ -309,6 +309,11 @@ class FakeNova:
                              '\'attach_interface\' instance in this state')
         self.cloud.interface_calls.append(
             ('attach', server_id, port_id or net_id, fixed_ip))
+        if server.get('request', {}).get('networks') == 'none':
+            # Higgins hosts keep a network namespace only for servers
+            # booted with a port: the compute host fails the attach.
+            raise nova_error(500, 'computeFault', 'Failed to attach network '
+                             'adapter device to %s' % server_id)
         network = {'port': port_id} if port_id else {'uuid': net_id}
         if fixed_ip:
             network['fixed_ip'] = fixed_ip
