@@ -3,7 +3,7 @@ import unittest
 
 from higgins_api import app
 from higgins_api.tests import facade_client
-from higgins_api.tests.unit import fake_neutron
+from higgins_api.tests import fake_neutron
 from higgins_api.tests.unit import fake_nova
 
 PROJECT = facade_client.PROJECT

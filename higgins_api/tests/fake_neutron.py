@@ -6,7 +6,9 @@ shared and external ones, only the project's ports and security groups,
 filters by repeated query parameters, and refuses deleting a security group
 a port still uses (409). The facade's Neutron module runs unchanged on top
 of it, so its query building and error mapping are exercised. The data
-lives in the fake Nova's ``FakeCloud`` so Nova's ports and Neutron's agree.
+belongs to whatever plays Nova's Neutron (the unit tests' ``FakeCloud``,
+the functional tests' Neutron fixture), so Nova's ports and the facade's
+agree. Imports nothing of Nova.
 """
 import json
 from urllib import parse
@@ -71,7 +73,8 @@ class FakeNeutronAPI:
     def _post(self, parts, query, body):
         if parts[0] == 'security-groups':
             group = dict(body['security_group'], id=uuidutils.generate_uuid(),
-                         project_id=self.project, security_group_rules=[])
+                         project_id=self.project, tenant_id=self.project,
+                         security_group_rules=[])
             self.cloud.neutron['security-groups'][group['id']] = group
             return Response(201, {'security_group': group})
         rules = body['security_group_rules']
