@@ -15,10 +15,13 @@ import time
 
 from neutronclient.common import exceptions as neutron_client_exc
 from oslo_utils import uuidutils
+from wsgi_intercept import interceptor
+from zunclient import client as zun_client
 
 from higgins_api import neutron
 from higgins_api.tests import fake_neutron
 from higgins_api.tests.functional import base
+from higgins_api.tests.functional import test_zunclient
 from higgins_virt.tests.functional import test_network
 from higgins_virt.tests import network_fixtures as netfix
 
@@ -115,7 +118,9 @@ class _FixtureResources:
                         'security-groups': fixture._security_groups}
 
 
-class FacadeNetworkTest(base.FacadeTestCase, test_network.NetworkTestCase):
+class FacadeNetworkTestCase(base.FacadeTestCase,
+                            test_network.NetworkTestCase):
+    """The facade, its Neutron module on the fixture, and the test's OVS."""
     neutron_fixture = FacadeNeutronFixture
 
     def neutron_client(self, conf, auth=None, identity_headers=None):
@@ -148,6 +153,9 @@ class FacadeNetworkTest(base.FacadeTestCase, test_network.NetworkTestCase):
             if time.monotonic() > deadline:
                 self.fail('still waiting for %s' % what)
             time.sleep(0.1)
+
+
+class FacadeNetworkTest(FacadeNetworkTestCase):
 
     def test_run_attach_list_detach(self):
         private = self.neutron.private['id']
@@ -225,3 +233,54 @@ class FacadeNetworkTest(base.FacadeTestCase, test_network.NetworkTestCase):
         self.wait_for(lambda: not self.ports_of(server['id']),
                       'Nova to delete the port it made')
         self.assertNothingLeft([port])
+
+
+class ZunclientNetworkTest(FacadeNetworkTestCase):
+    """python-zunclient, unmodified, as zun-tempest-plugin drives networks."""
+
+    def setUp(self):
+        super().setUp()
+        intercept = interceptor.RequestsInterceptor(
+            lambda: test_zunclient.identity_from_token(self.facade),
+            url=test_zunclient.FACADE_URL)
+        intercept.install_intercept()
+        self.addCleanup(intercept.uninstall_intercept)
+        self.zun = zun_client.Client(
+            '1.40', auth_token='user-of-%s:%s' % (PROJECT, PROJECT),
+            endpoint_override=test_zunclient.FACADE_URL + '/v1')
+
+    def addresses(self, uuid):
+        return self.zun.containers.get(uuid).addresses
+
+    def test_detach_and_attach_network_to_container(self):
+        # zun-tempest-plugin's test of the same name, plus the container's
+        # own view of its interfaces.
+        created = self.zun.containers.run(image=self.image_id,
+                                          command=['sleep', '10000'])
+        self.wait_for(lambda: self.ports_of(created.uuid), 'a port')
+        (port,) = self.ports_of(created.uuid)
+        self.wait_for_ovs_port(port['id'])
+        self.send_vif_plugged(created.uuid, port['id'])
+        self.wait_for_status(created.uuid, 'Running')
+        server = {'id': created.uuid}
+        (network,) = self.addresses(created.uuid)
+        self.assertEqual(self.neutron.private['id'], network)
+        (listed,) = self.zun.containers.network_list(created.uuid)
+        self.assertEqual((network, port['id']),
+                         (listed.net_id, listed.port_id))
+
+        self.zun.containers.network_detach(created.uuid, network=network)
+        self.wait_for(lambda: network not in self.addresses(created.uuid),
+                      'the network to be detached')
+        self.wait_for(lambda: port['mac_address'] not in self.sh(
+            server, 'ip link'), 'the interface to leave the container')
+
+        self.zun.containers.network_attach(created.uuid, network=network)
+        self.wait_for(lambda: network in self.addresses(created.uuid),
+                      'the network to be attached')
+        (again,) = self.ports_of(created.uuid)
+        self.assertNotEqual(port['id'], again['id'])
+        address = again['fixed_ips'][0]['ip_address']
+        self.assertIn('inet %s/24' % address, self.sh(server, 'ip addr'))
+        self.assertEqual(address,
+                         self.addresses(created.uuid)[network][0]['addr'])
