@@ -191,8 +191,11 @@ def delete_exposed_groups(req, server_id, deleting):
         try:
             req.nova.action(server_id, 'removeSecurityGroup',
                             {'name': group['id']})
-        except (errors.NotFound, errors.BadRequest, errors.Conflict):
-            pass   # not on the server (any more): nothing to take off
+        except errors.APIError as exc:
+            # Not on the server (any more), or Nova failed: Nova deletes
+            # the ports it made with the server, which frees the group too.
+            LOG.info('Security group %s not taken off server %s: %s',
+                     group['id'], server_id, exc.detail)
     deleting()
     for group in groups:
         _delete_group_when_free(req, group['id'])

@@ -54,7 +54,8 @@ class Neutron:
         if status == 404 and not_found:
             raise errors.NotFound(not_found)
         if status == 409 and conflict:
-            raise errors.Conflict(conflict)
+            raise conflict if isinstance(conflict, errors.APIError) else (
+                errors.Conflict(conflict))
         LOG.warning('Network API answered %s to %s %s', status, method, url)
         if status in (401, 403, 413):
             raise nova.error_for(status, None)
@@ -111,8 +112,11 @@ class Neutron:
 
         Half-made groups are removed: either all rules exist or no group.
         """
+        # Neutron answers 409 when the project's quota is used up.
         group = self._call('POST', '/v2.0/security-groups', {
-            'security_group': {'name': name, 'description': description}}
+            'security_group': {'name': name, 'description': description}},
+            conflict=errors.Forbidden('exposed_ports: the network service '
+                                      'refused a new security group (quota)')
         )['security_group']
         try:
             self._call('POST', '/v2.0/security-group-rules', {

@@ -47,9 +47,13 @@ class FakeNeutronAPI:
 
     def request(self, url, method, raise_exc=True, json=None, **kwargs):
         self.requests.append((method, url))
-        if self.cloud.neutron_fail_next:
-            status, self.cloud.neutron_fail_next = (
-                self.cloud.neutron_fail_next, None)
+        failure = self.cloud.neutron_fail_next
+        # A status for the next request, or (status, method) for the next
+        # request with that method.
+        status, only = failure if isinstance(failure, tuple) else (
+            failure, method)
+        if failure and only == method:
+            self.cloud.neutron_fail_next = None
             return Response(status, {'NeutronError': {
                 'type': 'Fault', 'message': 'secret upstream text'}})
         path, _, query = url.partition('?')

@@ -305,6 +305,16 @@ class ExposedPortsTest(NetworkTestCase):
         self.assertNotIn(uuid, self.cloud.servers)
         self.assertEqual([], self.cloud.ports_of(uuid))
 
+    def test_delete_when_the_group_is_no_longer_on_the_server(self):
+        uuid = self.run_container(exposed_ports={'80/tcp': {}})
+        (group,) = self.groups()
+        (port,) = self.cloud.ports_of(uuid)
+        port['security_groups'] = []
+        self.call('DELETE', '/v1/containers/%s?force=true' % uuid,
+                  expect=204)
+        self.assertEqual([], self.groups())
+        self.assertNotIn(uuid, self.cloud.servers)
+
     def test_delete_without_exposed_ports_touches_no_group(self):
         uuid = self.run_container()
         self.call('DELETE', '/v1/containers/%s?force=true' % uuid,
@@ -494,3 +504,15 @@ class NetworkVerbsTest(NetworkTestCase):
                   expect=200)
         self.error(self.call('POST', self.path(uuid, 'network_attach'),
                              roles='reader'), 403, 'higgins.forbidden')
+
+
+class NeutronQuotaTest(NetworkTestCase):
+
+    def test_no_room_for_the_exposed_ports_group_is_403(self):
+        self.cloud.neutron_fail_next = (409, 'POST')
+        self.assertEqual(
+            'exposed_ports: the network service refused a new security '
+            'group (quota)',
+            self.error(self.create(expect=None, exposed_ports={'80': {}}),
+                       403, 'higgins.forbidden'))
+        self.assertEqual({}, self.cloud.servers)
