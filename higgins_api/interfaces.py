@@ -20,8 +20,11 @@ def _server_and_ports(req, ident):
 
 def _parameters(req, names):
     """The verb's parameters, from the query string or a JSON body."""
+    body = req.json_body_or_empty()
+    if not isinstance(body, dict):
+        raise errors.BadRequest('the request body must be a JSON object')
     given = dict(req.GET)
-    given.update(req.json_body_or_empty())
+    given.update(body)
     unknown = sorted(set(given) - set(names))
     if unknown:
         raise errors.BadRequest('%s: not a parameter of %s' % (

@@ -435,6 +435,12 @@ class NetworkVerbsTest(NetworkTestCase):
                 self.assertEqual(detail, self.bad(self.call(
                     'POST', self.path(uuid, 'network_attach', query)),
                     status))
+        self.assertEqual('the request body must be a JSON object',
+                         self.bad(self.call('POST', self.path(
+                             uuid, 'network_attach'), ['private'])))
+        self.assertEqual('network: must be a string of 1 to 255 characters',
+                         self.bad(self.call('POST', self.path(
+                             uuid, 'network_attach'), {'network': 7})))
         self.assertEqual('network_attach needs version 1.8 or later',
                          self.bad(self.call('POST', self.path(
                              uuid, 'network_attach'), version='1.7'), 406))
