@@ -122,9 +122,10 @@ def create(req):
     metadata = translate.server_metadata(body, run=_flag(req, 'run'),
                                          reference=reference)
     memory = translate.memory_mib(body.get('memory'))
+    # Networks are checked before a docker image is registered for them.
+    plan = networks.plan(req, body)
     image_id = _image(req, body['image'], driver)[0]
     name = body.get('name') or 'higgins-%s' % uuidutils.generate_uuid()[:8]
-    plan = networks.plan(req, body)
     flavor, server_body, created = _create_with_exposed_group(
         req, body, name, plan, translate.server_request(
             name, image_id, None, metadata, plan.networks,
