@@ -14,6 +14,8 @@ from higgins_api import containers
 from higgins_api import errors
 from higgins_api import glance
 from higgins_api import hosts
+from higgins_api import interfaces
+from higgins_api import neutron
 from higgins_api import nova
 from higgins_api import policy
 from higgins_api import verbs
@@ -31,7 +33,7 @@ _PARAMETER = re.compile(r'\\\{\w+\\\}')
 _IDENT = r'(?P<ident>[^/]+)'
 #: Answered without a token, as Zun answers them.
 PUBLIC_PATHS = ('', '/', '/v1', '/v1/')
-_HANDLERS = (containers, hosts)
+_HANDLERS = (containers, interfaces, hosts)
 
 
 def _handler(name):
@@ -64,9 +66,12 @@ class Request(webob.Request):
     caller = None
     nova = None
     glance = None
+    neutron = None
     flavors = None
     enforcer = None
     verb = None
+    #: The microversion negotiated for the request, as (major, minor).
+    version = MIN_VERSION
 
     def json_body_or_empty(self):
         """The JSON object of the body; only verbs that take one call it."""
@@ -119,14 +124,16 @@ def requested_version(req):
 
 class Application:
     def __init__(self, conf, nova_factory=nova.Nova,
-                 glance_factory=glance.Glance):
+                 glance_factory=glance.Glance,
+                 neutron_factory=neutron.Neutron):
         self.conf = conf
         self.flavors = containers.FlavorCache()
         self.enforcer = policy.enforcer(conf)
         # Called as nova_factory(conf, auth=…, identity_headers=…): tests
-        # pass an in-memory Nova (and Glance) here.
+        # pass an in-memory Nova (and Glance, Neutron) here.
         self.nova_factory = nova_factory
         self.glance_factory = glance_factory
+        self.neutron_factory = neutron_factory
 
     def _caller(self, req):
         environ = req.environ
@@ -153,6 +160,8 @@ class Application:
         caller = Caller(user, project, roles)
         req.glance = self.glance_factory(self.conf, auth=auth,
                                          identity_headers=headers)
+        req.neutron = self.neutron_factory(self.conf, auth=auth,
+                                           identity_headers=headers)
         return caller, self.nova_factory(self.conf, auth=auth,
                                          identity_headers=headers)
 
@@ -177,6 +186,7 @@ class Application:
                 continue
             allow.append(verb.method)
             if verb.method == req.method:
+                _check_version(req, verb)
                 req.verb = verb
                 req.caller, req.nova = self._caller(req)
                 return handler(req, **match.groupdict())
@@ -195,7 +205,7 @@ class Application:
             'req-%s' % uuidutils.generate_uuid())
         req.environ['openstack.request_id'] = request_id
         try:
-            version = requested_version(req)
+            version = req.version = requested_version(req)
             result = self._route(req)
         except errors.APIError as exc:
             LOG.info('%s %r: %s %s', req.method, _raw_path(req), exc.status,
@@ -218,6 +228,13 @@ class Application:
             response.charset = 'utf-8'
             response.body = json.dumps(body).encode()
         return response
+
+
+def _check_version(req, verb):
+    if verb.min_version and req.version < verb.min_version:
+        raise errors.NotAcceptable(
+            '%s needs version %s or later' % (
+                verb.name, _version_string(verb.min_version)))
 
 
 def _raw_path(req):
@@ -248,9 +265,11 @@ class PublicPaths:
         return self.authenticated(environ, start_response)
 
 
-def build(conf, nova_factory=nova.Nova, glance_factory=glance.Glance):
+def build(conf, nova_factory=nova.Nova, glance_factory=glance.Glance,
+          neutron_factory=neutron.Neutron):
     """The application with its middleware for ``conf``."""
-    application = Application(conf, nova_factory, glance_factory)
+    application = Application(conf, nova_factory, glance_factory,
+                              neutron_factory)
     if conf.api.auth_strategy == 'keystone':
         from keystonemiddleware import auth_token
         return PublicPaths(application, auth_token.AuthProtocol(

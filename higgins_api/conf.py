@@ -5,6 +5,9 @@ api_group = cfg.OptGroup('api', title='Higgins facade API')
 nova_group = cfg.OptGroup('nova', title='How the facade reaches Nova')
 glance_group = cfg.OptGroup(
     'glance', title='How the facade reaches Glance (image_driver=docker)')
+neutron_group = cfg.OptGroup(
+    'neutron', title='How the facade reaches Neutron (nets, '
+                     'security_groups, exposed_ports, addresses)')
 
 API_OPTS = [
     cfg.HostAddressOpt('host', default='0.0.0.0',
@@ -28,8 +31,14 @@ API_OPTS = [
 ]
 
 
-def _endpoint_opts(service):
-    """Where the facade finds one service (``compute``, ``image``)."""
+def _endpoint_opts(service, without=None):
+    """Where the facade finds one service (``compute``, ``image``).
+
+    ``without``: what happens in noauth mode without an override (by
+    default the override is required then).
+    """
+    noauth = without or '(required with auth_strategy = noauth)'
+
     return [
         cfg.StrOpt('region_name',
                    help='Region of the %s endpoint in the catalog.'
@@ -38,9 +47,8 @@ def _endpoint_opts(service):
                    choices=['public', 'internal', 'admin'],
                    help='Catalog interface of the %s endpoint.' % service),
         cfg.URIOpt('endpoint_override',
-                   help='%s endpoint to use instead of the catalog\'s '
-                        '(required with auth_strategy = noauth).'
-                   % service.capitalize()),
+                   help='%s endpoint to use instead of the catalog\'s %s.'
+                   % (service.capitalize(), noauth)),
     ]
 
 
@@ -53,6 +61,11 @@ NOVA_OPTS = _endpoint_opts('compute') + [
 GLANCE_OPTS = _endpoint_opts('image')
 
 
+NEUTRON_OPTS = _endpoint_opts(
+    'network', '(with auth_strategy = noauth and no override, or no network '
+    'endpoint in the catalog, containers get no network)')
+
+
 def register_opts(conf):
     conf.register_group(api_group)
     conf.register_opts(API_OPTS, group=api_group)
@@ -60,8 +73,10 @@ def register_opts(conf):
     conf.register_opts(NOVA_OPTS, group=nova_group)
     conf.register_group(glance_group)
     conf.register_opts(GLANCE_OPTS, group=glance_group)
+    conf.register_group(neutron_group)
+    conf.register_opts(NEUTRON_OPTS, group=neutron_group)
 
 
 def list_opts():
     return [(api_group, API_OPTS), (nova_group, NOVA_OPTS),
-            (glance_group, GLANCE_OPTS)]
+            (glance_group, GLANCE_OPTS), (neutron_group, NEUTRON_OPTS)]

@@ -13,6 +13,7 @@ from oslo_utils import strutils
 from oslo_utils import uuidutils
 
 from higgins_api import errors
+from higgins_api import networks
 from higgins_api import nova
 from higgins_api import policy
 from higgins_api import schemas
@@ -86,12 +87,15 @@ class FlavorCache:
         return flavors
 
 
-def _view(req, server):
+def _view(req, server, ports=None):
+    """The container of ``server``; ``ports`` None: ask Neutron for them."""
     status = None
     if translate.may_be_created(server) and translate.never_started(
             req.nova.server_actions(server['id'])):
         status = verbs.CREATED
-    return translate.container_view(server, req.host_url, status)
+    if ports is None:
+        ports = networks.ports_by_server(req, [server['id']])[server['id']]
+    return translate.container_view(server, req.host_url, status, ports)
 
 
 def _flag(req, name):
@@ -118,19 +122,42 @@ def create(req):
     metadata = translate.server_metadata(body, run=_flag(req, 'run'),
                                          reference=reference)
     memory = translate.memory_mib(body.get('memory'))
+    # Networks are checked before a docker image is registered for them.
+    plan = networks.plan(req, body)
     image_id = _image(req, body['image'], driver)[0]
     name = body.get('name') or 'higgins-%s' % uuidutils.generate_uuid()[:8]
-    flavor, server_body, created = _create_server(
-        req, body, translate.server_request(name, image_id, None, metadata),
-        memory)
+    flavor, server_body, created = _create_with_exposed_group(
+        req, body, name, plan, translate.server_request(
+            name, image_id, None, metadata, plan.networks,
+            plan.security_groups), memory)
     LOG.info('Container %s requested as server %s with flavor %s',
              name, created['id'], flavor['name'])
     # What Nova was just asked for is what the container is: no need to
-    # read it back.
+    # read it back (Nova has made no port yet).
     view = _view(req, translate.requested_server(
-        created['id'], server_body['server'], flavor, req.caller))
+        created['id'], server_body['server'], flavor, req.caller), ports=[])
     location = '%s/v1/containers/%s' % (req.host_url, created['id'])
     return 202, view, {'Location': location}
+
+
+def _create_with_exposed_group(req, body, name, plan, server_body, memory):
+    """Create the server, with the group opening its exposed ports.
+
+    The group exists before the server (Nova applies it to the ports it
+    makes) and is named after the server once Nova has answered.
+    """
+    if not plan.exposed_rules:
+        return _create_server(req, body, server_body, memory)
+    group = networks.create_exposed_group(req, name, plan.exposed_rules)
+    server_body['server'].setdefault('security_groups', []).append(
+        {'name': group['id']})
+    try:
+        created = _create_server(req, body, server_body, memory)
+    except Exception:
+        req.neutron.delete_security_group(group['id'])
+        raise
+    networks.name_exposed_group(req, group, created[2]['id'])
+    return created
 
 
 def _create_server(req, body, server_body, memory):
@@ -176,7 +203,9 @@ def list_(req):
             raise errors.BadRequest('marker: must be a container uuid')
     servers = req.nova.servers(all_projects=all_projects, limit=limit,
                                marker=marker)
-    return 200, {'containers': [_view(req, s) for s in servers]}
+    ports = networks.ports_by_server(req, [s['id'] for s in servers])
+    return 200, {'containers': [_view(req, s, ports[s['id']])
+                                for s in servers]}
 
 
 # One container.
@@ -211,7 +240,8 @@ def delete(req, ident):
     server = find_server(req, ident)
     check_state(req, server, forced=force or stop)
     # Nova stops a server as part of deleting it: `stop` needs no extra call.
-    req.nova.delete_server(server['id'])
+    networks.delete_exposed_groups(
+        req, server['id'], lambda: req.nova.delete_server(server['id']))
     return 204, None
 
 

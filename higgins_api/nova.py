@@ -130,6 +130,22 @@ class Nova:
         return self._call('POST', '/servers/%s/remote-consoles' % server_id,
                           body)['remote_console']['url']
 
+    # Ports of a server (os-interface).
+    def attach_interface(self, server_id, port_id=None, net_id=None,
+                         fixed_ip=None):
+        """Attach a port, or a new port on a network; Nova waits for it."""
+        attachment = {'port_id': port_id} if port_id else {'net_id': net_id}
+        if fixed_ip:
+            attachment['fixed_ips'] = [{'ip_address': fixed_ip}]
+        return self._call('POST', '/servers/%s/os-interface' % server_id,
+                          {'interfaceAttachment': attachment}
+                          )['interfaceAttachment']
+
+    def detach_interface(self, server_id, port_id):
+        """Ask Nova to detach a port (it answers before it is done)."""
+        self._call('DELETE', '/servers/%s/os-interface/%s'
+                   % (server_id, port_id))
+
     # Compute hosts (admin).
     def hypervisors(self):
         return self._call('GET', '/os-hypervisors/detail')['hypervisors']

@@ -18,6 +18,15 @@ _ANY_OBJECT = {'type': ['object', 'null']}
 _ANY_LIST = {'type': ['array', 'null']}
 _ANY_FLAG = {'type': ['boolean', 'null']}
 _ANY_STRING = {'type': ['string', 'null'], 'maxLength': 255}
+_SHORT_STRING = {'type': 'string', 'minLength': 1, 'maxLength': 255}
+# Zun's nets: a network (uuid or name, with at most one fixed IP) or a port
+# (networks.py checks which and the addresses).
+_NETS = {'type': ['array', 'null'], 'items': {
+    'type': 'object',
+    'properties': {'network': _SHORT_STRING, 'port': _SHORT_STRING,
+                   'v4-fixed-ip': {'type': 'string', 'maxLength': 64},
+                   'v6-fixed-ip': {'type': 'string', 'maxLength': 64}},
+    'additionalProperties': False}}
 
 CREATE = {
     'type': 'object',
@@ -41,22 +50,25 @@ CREATE = {
         # stdin kept open for the console; a terminal for the command.
         'interactive': _ANY_FLAG,
         'tty': _ANY_FLAG,
+        'nets': _NETS,
+        'security_groups': {'type': ['array', 'null'],
+                            'items': _SHORT_STRING},
+        # {"80/tcp": {}}: networks.rules_for checks the keys.
+        'exposed_ports': {'type': ['object', 'null'],
+                          'additionalProperties': {'type': 'object'}},
         # Zun fields accepted only with values that ask for nothing
         # (translate.refuse_unsupported says which).
         'restart_policy': _ANY_OBJECT,
         'image_pull_policy': _ANY_STRING,
         'runtime': _ANY_STRING,
         'cpu_policy': _ANY_STRING,
-        'security_groups': _ANY_LIST,
         'auto_remove': _ANY_FLAG,
         'auto_heal': _ANY_FLAG,
         'privileged': _ANY_FLAG,
         'hints': _ANY_OBJECT,
-        'nets': _ANY_LIST,
         'mounts': _ANY_LIST,
         'registry': _ANY_STRING,
         'healthcheck': _ANY_OBJECT,
-        'exposed_ports': _ANY_OBJECT,
     },
     'required': ['image'],
     'additionalProperties': False,
@@ -85,6 +97,12 @@ def validate(schema, body):
                              key=lambda e: list(e.path))), None)
     if error is None:
         return body
+    if error.validator == 'additionalProperties' and error.path:
+        extra = sorted(set(error.instance) - set(
+            error.schema.get('properties', {})))
+        raise errors.BadRequest('%s: is not a known field' % ', '.join(
+            '.'.join(str(p) for p in list(error.path) + [name])
+            for name in extra))
     if error.validator == 'additionalProperties':
         extra = sorted(set(body) - set(schema['properties']))
         raise errors.BadRequest('%s: %s' % (', '.join(extra), schema.get(

@@ -11,6 +11,7 @@ from higgins_common import contract
 from higgins_common import metadata
 
 from higgins_api import errors
+from higgins_api import networks
 from higgins_api import verbs
 
 TRAIT_SPEC = contract.CONTAINER_TRAIT_SPEC
@@ -34,8 +35,8 @@ _STATUS = {
 # Fields of Zun's create request that Higgins cannot honour yet: accepted
 # when empty (python-zunclient sends some of them by default), else refused.
 UNSUPPORTED_CREATE_FIELDS = (
-    'auto_remove', 'hints', 'nets', 'mounts', 'registry', 'healthcheck',
-    'auto_heal', 'exposed_ports', 'privileged',
+    'auto_remove', 'hints', 'mounts', 'registry', 'healthcheck',
+    'auto_heal', 'privileged',
 )
 
 # Fields Higgins accepts only with values that ask for nothing beyond what
@@ -52,9 +53,6 @@ NO_OP_VALUES = {
     'image_pull_policy': ('', 'ifnotpresent', 'always', 'never'),
     'runtime': ('', 'runc'),
     'cpu_policy': ('', 'shared'),
-    # Containers have no Neutron port yet: the project's default group is
-    # all a caller can ask for.
-    'security_groups': ([], ['default']),
 }
 
 _MEMORY = re.compile(r'^\s*(\d+)\s*([mMgG]?)[bB]?\s*$')
@@ -216,10 +214,16 @@ def _field_of_prefix(key):
     return key
 
 
-def server_request(name, image_id, flavor_id, metadata_items):
+def server_request(name, image_id, flavor_id, metadata_items,
+                   networks='none', security_groups=()):
+    """Nova's create body; ``networks`` as Nova takes them (networks.py).
+
+    Without security groups Nova gives the project's ``default``.
+    """
     server = {'name': name, 'imageRef': image_id, 'flavorRef': flavor_id,
-              # No Neutron ports for containers yet.
-              'networks': 'none'}
+              'networks': networks}
+    if security_groups:
+        server['security_groups'] = [{'name': g} for g in security_groups]
     if metadata_items:
         server['metadata'] = metadata_items
     return {'server': server}
@@ -237,11 +241,12 @@ def requested_server(server_id, request, flavor, caller):
             'tenant_id': caller.project_id, 'user_id': caller.user_id}
 
 
-def container_view(server, base_url, status=None):
+def container_view(server, base_url, status=None, ports=()):
     """A Nova server (microversion >= 2.47) as a Zun container.
 
     ``status`` overrides the status read from the server alone (the
-    facade knows more about ``Created`` containers).
+    facade knows more about ``Created`` containers); ``ports`` are the
+    server's Neutron ports.
     """
     try:
         overrides = metadata.parse_metadata(server.get('metadata'))
@@ -280,9 +285,11 @@ def container_view(server, base_url, status=None):
         'user_id': server.get('user_id'),
         'created_at': server.get('created'),
         'updated_at': server.get('updated'),
-        'addresses': {},
+        'addresses': networks.addresses(ports),
+        # Exposed ports are the rules of the container's security group,
+        # not a field Higgins keeps.
         'ports': [],
-        'security_groups': [],
+        'security_groups': networks.security_group_ids(ports),
         'restart_policy': {'Name': 'no', 'MaximumRetryCount': '0'},
         'auto_remove': False,
         'auto_heal': False,

@@ -75,6 +75,8 @@ class Verb:
     not_implemented: typing.Optional[str] = None
     #: The status of a successful answer.
     success: int = 202
+    #: The oldest microversion that has the verb (Zun's), else any.
+    min_version: typing.Optional[tuple] = None
 
     @property
     def phrase(self):
@@ -112,13 +114,20 @@ REBUILD = Rule('container:rebuild', PROJECT_MEMBER,
                'Recreate a container from its image (or another).')
 CREATE_ON_HOST = Rule('container:create:requested_destination', ADMIN,
                       'Create a container on a named compute host.')
+NETWORK_ATTACH = Rule('container:network_attach', PROJECT_MEMBER,
+                      'Attach a network or a port to a container.')
+NETWORK_DETACH = Rule('container:network_detach', PROJECT_MEMBER,
+                      'Detach a network or a port from a container.')
+NETWORK_LIST = Rule('container:network_list', PROJECT_READER,
+                    'List the networks and ports of a container.')
 HOST_GET_ALL = Rule('host:get_all', ADMIN, 'List the compute hosts.')
 HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 
 #: Every rule, in the order the policy sample lists them.
 RULES = (CREATE, CREATE_ON_HOST, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE,
          UPDATE, DELETE, START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS,
-         COMMIT, REBUILD, ATTACH, RESIZE, HOST_GET_ALL, HOST_GET)
+         COMMIT, REBUILD, ATTACH, RESIZE, NETWORK_ATTACH, NETWORK_DETACH,
+         NETWORK_LIST, HOST_GET_ALL, HOST_GET)
 
 _ACTIVE = (RUNNING, PAUSED, RESTARTING)
 
@@ -170,13 +179,25 @@ VERBS = (
     Verb('resize', 'POST', CONTAINER + '/resize', 'resize', RESIZE,
          allowed=_states(RUNNING), words='resize the terminal of',
          success=200),
+    # Nova changes a server's ports when it is ACTIVE, PAUSED or SHUTOFF.
+    Verb('network_attach', 'POST', CONTAINER + '/network_attach',
+         'network_attach', NETWORK_ATTACH,
+         allowed=_states(RUNNING, PAUSED, STOPPED, CREATED),
+         takes_body=True, words='attach a network to',
+         min_version=(1, 8)),
+    Verb('network_detach', 'POST', CONTAINER + '/network_detach',
+         'network_detach', NETWORK_DETACH,
+         allowed=_states(RUNNING, PAUSED, STOPPED, CREATED),
+         takes_body=True, words='detach a network from',
+         min_version=(1, 6)),
+    Verb('network_list', 'GET', CONTAINER + '/network_list', 'network_list',
+         NETWORK_LIST, success=200, min_version=(1, 13)),
     Verb('hosts', 'GET', HOSTS, 'hosts', HOST_GET_ALL, success=200),
     Verb('host', 'GET', HOST, 'host', HOST_GET, success=200),
 )
 
 _NO_EXEC = 'Nova has no way to run a process in a server'
 _NO_FILES = 'Nova has no file transfer into or out of a server'
-_NO_PORTS = 'containers get Neutron ports in a later release'
 
 #: Zun verbs Higgins does not carry, and why (each answers 501).
 NOT_IMPLEMENTED = tuple(
@@ -190,9 +211,6 @@ NOT_IMPLEMENTED = tuple(
          'Nova does not report a server\'s live resource usage'),
         ('GET', 'get_archive', _NO_FILES),
         ('POST', 'put_archive', _NO_FILES),
-        ('POST', 'network_attach', _NO_PORTS),
-        ('POST', 'network_detach', _NO_PORTS),
-        ('GET', 'network_list', _NO_PORTS),
     ))
 
 #: Every routed verb.
@@ -220,13 +238,14 @@ def answers(verb):
     Any request can carry a malformed microversion (400) or one out of
     range (406) and lack a token (401). Carried verbs add policy and quota
     (403) and Nova failing (502); verbs on one resource add 404, and on one
-    container 409: its status, or a name several containers share.
+    container 409: its status, or a name several containers share. Create
+    answers 404 for a network or port the caller cannot see, as Zun does.
     """
     statuses = {verb.success, 400, 401, 406}
     if verb.not_implemented:
         return statuses
     statuses |= {403, 502}
-    if '{' in verb.path:
+    if '{' in verb.path or verb.name == 'create':
         statuses.add(404)
     if verb.path.startswith(CONTAINER) or verb.name == 'create':
         statuses.add(409)

@@ -7,6 +7,7 @@ import time
 
 from higgins_api import app
 from higgins_api import glance
+from higgins_api import neutron
 from higgins_api.tests import facade_client
 from higgins_virt.tests.functional import base
 
@@ -40,12 +41,18 @@ class FacadeTestCase(facade_client.FacadeClientMixin,
     def setUp(self):
         super().setUp()
         conf = facade_client.facade_conf(self.api_fixture.api.base_url)
-        self.facade = app.build(conf, glance_factory=self.glance_client)
+        self.facade = app.build(conf, glance_factory=self.glance_client,
+                                neutron_factory=self.neutron_client)
         self.glance_images_before = set(self.glance.images)
 
     def glance_client(self, conf, auth=None, identity_headers=None):
         """The facade's Glance calls, served by Nova's Glance fixture."""
         return FixtureGlance(self, identity_headers['X-Project-Id'])
+
+    def neutron_client(self, conf, auth=None, identity_headers=None):
+        """The facade's Neutron: none here (no network endpoint)."""
+        return neutron.Neutron(conf, auth=auth,
+                               identity_headers=identity_headers)
 
     def run_container(self, **fields):
         fields.setdefault('image', self.image_id)

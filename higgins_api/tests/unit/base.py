@@ -3,6 +3,7 @@ import unittest
 
 from higgins_api import app
 from higgins_api.tests import facade_client
+from higgins_api.tests import fake_neutron
 from higgins_api.tests.unit import fake_nova
 
 PROJECT = facade_client.PROJECT
@@ -20,7 +21,8 @@ class FacadeTestCase(facade_client.FacadeClientMixin, unittest.TestCase):
         super().setUp()
         self.cloud = fake_nova.FakeCloud()
         self.facade = app.build(facade_conf(), self.cloud.client,
-                                self.cloud.glance_client)
+                                self.cloud.glance_client,
+                                fake_neutron.neutron_factory(self.cloud))
 
     def error(self, response, status, code):
         """The detail of a facade error, after checking status and code."""

@@ -1,7 +1,9 @@
 """An in-memory Nova behind the interface of :class:`higgins_api.nova.Nova`.
 
 One ``FakeCloud`` holds what Nova would (servers, flavors, images, console
-output); each request's caller gets a ``FakeNova`` that sees only their
+output) and the Neutron resources its servers use (networks, ports,
+security groups: fake_neutron.py serves them to the facade's Neutron
+module); each request's caller gets a ``FakeNova`` that sees only their
 project, as Nova's API does. Server actions move servers between Nova's
 statuses, refusing a wrong status with Nova's 409. Errors go through
 ``nova.error_for`` with the bodies Nova sends, so the facade's mapping is
@@ -67,6 +69,47 @@ class FakeCloud:
             'running_vms': 1, 'hypervisor_type': 'docker', 'state': 'up',
             'status': 'enabled', 'cpu_info': {'arch': 'x86_64'}}}
         self.glance_images = {}   # id -> Glance record (data-less images)
+        self.neutron = {'networks': {}, 'ports': {}, 'security-groups': {}}
+        self.neutron_available = True
+        self.neutron_fail_next = None   # an HTTP status for the next call
+        self.interface_calls = []   # (method, server id, attachment)
+
+    def add_network(self, project, name='private', shared=False,
+                    external=False, created_at='2026-01-01T00:00:00Z'):
+        number = len(self.neutron['networks']) + 1
+        network = {'id': uuidutils.generate_uuid(), 'name': name,
+                   'project_id': project, 'shared': shared,
+                   'router:external': external, 'created_at': created_at,
+                   # One IPv4 subnet, numbered after the network.
+                   'subnet_id': uuidutils.generate_uuid(),
+                   'prefix': '10.0.%d.' % number, 'next_host': 10}
+        self.neutron['networks'][network['id']] = network
+        return network
+
+    def add_port(self, network, project=None, fixed_ip=None, name='',
+                 device_id='', security_groups=None, by_nova=False):
+        if fixed_ip is None:
+            network['next_host'] += 1
+            fixed_ip = '%s%d' % (network['prefix'], network['next_host'])
+        port = {'id': uuidutils.generate_uuid(), 'name': name,
+                'network_id': network['id'],
+                'project_id': project or network['project_id'],
+                'device_id': device_id, 'by_nova': by_nova,
+                'fixed_ips': [{'ip_address': fixed_ip,
+                               'subnet_id': network['subnet_id']}],
+                'security_groups': list(security_groups or [])}
+        self.neutron['ports'][port['id']] = port
+        return port
+
+    def add_security_group(self, project, name):
+        group = {'id': uuidutils.generate_uuid(), 'name': name,
+                 'project_id': project, 'security_group_rules': []}
+        self.neutron['security-groups'][group['id']] = group
+        return group
+
+    def ports_of(self, server_id):
+        return [p for p in self.neutron['ports'].values()
+                if p['device_id'] == server_id]
 
     def add_flavor(self, name, vcpus, ram, disk, extra_specs):
         self.flavors[name] = {'id': name, 'name': name, 'vcpus': vcpus,
@@ -186,7 +229,51 @@ class FakeNova:
             history=['create'])
         if 'hostname' in request:
             server['OS-EXT-SRV-ATTR:hostname'] = request['hostname']
+        try:
+            groups = self._groups(request.get('security_groups'))
+            for network in (request['networks']
+                            if request['networks'] not in ('none', 'auto')
+                            else ()):
+                self._plug(server['id'], network, groups)
+        except errors.APIError:
+            self.delete_server(server['id'])
+            raise
         return {'id': server['id'], 'links': []}
+
+    def _groups(self, requested):
+        """Ids of the requested groups, else of the project's default."""
+        mine = [g for g in self.cloud.neutron['security-groups'].values()
+                if g['project_id'] == self.project]
+        if not requested:
+            default = [g for g in mine if g['name'] == 'default'] or [
+                self.cloud.add_security_group(self.project, 'default')]
+            return [default[0]['id']]
+        ids = []
+        for wanted in requested:
+            found = [g['id'] for g in mine
+                     if wanted['name'] in (g['id'], g['name'])]
+            if len(found) != 1:
+                raise nova_error(400, 'badRequest', 'Security group %s not '
+                                 'found.' % wanted['name'])
+            ids.append(found[0])
+        return ids
+
+    def _plug(self, server_id, network, groups):
+        """Nova's allocation: bind a given port, or make one."""
+        if 'port' in network:
+            port = self.cloud.neutron['ports'][network['port']]
+            if port['device_id']:
+                raise nova_error(409, 'conflictingRequest', 'Port %s is '
+                                 'still in use.' % port['id'])
+            port['device_id'] = server_id
+            return port
+        net = self.cloud.neutron['networks'].get(network['uuid'])
+        if net is None:
+            raise nova_error(400, 'badRequest', 'Network %s could not be '
+                             'found.' % network['uuid'])
+        return self.cloud.add_port(
+            net, project=self.project, fixed_ip=network.get('fixed_ip'),
+            device_id=server_id, security_groups=groups, by_nova=True)
 
     def server_actions(self, server_id):
         self._maybe_fail()
@@ -202,10 +289,52 @@ class FakeNova:
     def delete_server(self, server_id):
         self._maybe_fail()
         del self.cloud.servers[self._get(server_id)['id']]
+        for port in self.cloud.ports_of(server_id):
+            self._unplug(port)
+
+    def _unplug(self, port):
+        """Nova deletes the ports it made and keeps those it was given."""
+        if port['by_nova']:
+            del self.cloud.neutron['ports'][port['id']]
+        else:
+            port['device_id'] = ''
+
+    # Ports of a server.
+    def attach_interface(self, server_id, port_id=None, net_id=None,
+                         fixed_ip=None):
+        self._maybe_fail()
+        server = self._get(server_id)
+        if server['status'] not in ('ACTIVE', 'PAUSED', 'SHUTOFF'):
+            raise nova_error(409, 'conflictingRequest', 'Cannot '
+                             '\'attach_interface\' instance in this state')
+        self.cloud.interface_calls.append(
+            ('attach', server_id, port_id or net_id, fixed_ip))
+        if server.get('request', {}).get('networks') == 'none':
+            # Higgins hosts keep a network namespace only for servers
+            # booted with a port: the compute host fails the attach.
+            raise nova_error(500, 'computeFault', 'Failed to attach network '
+                             'adapter device to %s' % server_id)
+        network = {'port': port_id} if port_id else {'uuid': net_id}
+        if fixed_ip:
+            network['fixed_ip'] = fixed_ip
+        port = self._plug(server_id, network, self._groups(None))
+        return {'port_id': port['id'], 'net_id': port['network_id']}
+
+    def detach_interface(self, server_id, port_id):
+        self._maybe_fail()
+        self._get(server_id)
+        self.cloud.interface_calls.append(('detach', server_id, port_id))
+        port = self.cloud.neutron['ports'].get(port_id)
+        if port is None or port['device_id'] != server_id:
+            raise nova_error(404, 'itemNotFound', 'Port %s could not be '
+                             'found.' % port_id)
+        self._unplug(port)
 
     def action(self, server_id, action, args=None):
         self._maybe_fail()
         server = self._get(server_id)
+        if action == 'removeSecurityGroup':
+            return self._remove_group(server_id, args['name'])
         accepted, after = _ACTIONS[action]
         if server['status'] not in accepted:
             raise nova_error(409, 'conflictingRequest',
@@ -228,6 +357,17 @@ class FakeNova:
         if action == 'os-getConsoleOutput':
             return {'output': self._console(server_id, args.get('length'))}
         return None
+
+    def _remove_group(self, server_id, group_id):
+        self.cloud.actions.append((server_id, 'removeSecurityGroup',
+                                   {'name': group_id}))
+        ports = [p for p in self.cloud.ports_of(server_id)
+                 if group_id in p['security_groups']]
+        if not ports:
+            raise nova_error(404, 'itemNotFound', 'Security group %s not '
+                             'associated with the instance' % group_id)
+        for port in ports:
+            port['security_groups'].remove(group_id)
 
     def _console(self, server_id, length):
         # Like Nova: the last `length` pieces between newlines.

@@ -16,7 +16,8 @@ def _request(verb, uuid):
     """Method, path and body of a well-formed request for ``verb``."""
     path = verb.path.replace('{%s}' % verbs.IDENT, uuid)
     query = {'commit': '?repository=snap', 'rename': '?name=new',
-             'resize': '?h=24&w=80'}
+             'resize': '?h=24&w=80',
+             'network_detach': '?network=private'}
     body = {'create': {'image': fake_nova.IMAGE_ID},
             'update': {'name': 'new'}}
     return verb.method, path + query.get(verb.name, ''), body.get(verb.name)
@@ -116,7 +117,7 @@ class BadRequestTest(base.FacadeTestCase):
                 ({'image': image, 'restart_policy': {'Name': 'always'}},
                  'restart_policy: only'),
                 ({'image': image, 'security_groups': ['web']},
-                 'security_groups: only'),
+                 'security_groups: the container has no network'),
                 ({'image': image, 'wings': 2},
                  'wings: is not a field of a container'),
                 ({'image': image, 'disk': 50}, 'cpu/memory: '),

@@ -57,11 +57,10 @@ class OpenAPITest(unittest.TestCase):
     def test_request_bodies_are_the_facade_s_schemas(self):
         documented = self.document['components']['schemas']
         create = dict(documented['CreateContainer'])
-        create['properties'] = dict(create['properties'])
         # Descriptions are the document's own.
-        create['properties']['image'] = {
-            k: v for k, v in create['properties']['image'].items()
-            if k != 'description'}
+        create['properties'] = {
+            name: {k: v for k, v in field.items() if k != 'description'}
+            for name, field in create['properties'].items()}
         self.assertEqual(schemas.to_openapi(schemas.CREATE), create)
         self.assertEqual(schemas.to_openapi(schemas.REBUILD),
                          documented['RebuildContainer'])

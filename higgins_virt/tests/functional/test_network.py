@@ -17,6 +17,8 @@ from higgins_virt.tests import network_fixtures as netfix
 
 
 class NetworkTestCase(base.HigginsTestCase):
+    #: Nova's Neutron fixture, with ports bound to the test's bridge.
+    neutron_fixture = netfix.PortsNeutronFixture
 
     def setUp(self):
         if not netfix.ovs_running():
@@ -25,7 +27,7 @@ class NetworkTestCase(base.HigginsTestCase):
         self.bridge = self.useFixture(netfix.OvsBridgeFixture()).name
         self.useFixture(netfix.InProcessNetworkFixture(self))
         self.neutron = self.useFixture(
-            netfix.PortsNeutronFixture(self, self.bridge))
+            self.neutron_fixture(self, self.bridge))
         # The fixture turns the wait off; a real cloud waits.
         self.flags(vif_plugging_timeout=30, vif_plugging_is_fatal=True)
 
