@@ -31,6 +31,7 @@ from higgins_common import metadata
 from higgins_virt import conf as higgins_conf
 from higgins_virt import container_builder
 from higgins_virt import created_only
+from higgins_virt import diagnostics
 from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
@@ -619,6 +620,32 @@ class HigginsDriver(driver.ComputeDriver):
                 tail=CONF.higgins.console_log_lines)
         limit = CONF.higgins.console_log_max_bytes
         return output[-limit:].decode('utf-8', errors='replace')
+
+    # -- diagnostics --------------------------------------------------------
+
+    def get_instance_diagnostics(self, instance):
+        return self._diagnostics(instance)[0]
+
+    def get_diagnostics(self, instance):
+        # The pre-2.48 API's free-form dict, from the same sample.
+        return diagnostics.legacy(*self._diagnostics(instance))
+
+    def _diagnostics(self, instance):
+        """(Diagnostics, interface counters) of a running container."""
+        info = self._inspect(instance)
+        if info.state != engine_base.RUNNING:
+            # Nova checked the power state just before: it stopped since.
+            raise exception.InstanceInvalidState(
+                attr='power state', instance_uuid=instance.uuid,
+                state=info.state, method='get_diagnostics')
+        with self._as_nova_errors(instance):
+            stats = self._engine.stats(contract.container_name(instance.uuid))
+            # Ports live in the sandbox's namespace, which the engine does
+            # not count; a container on an engine network has its own.
+            interfaces = self._network.counters(instance) or stats.interfaces
+        state = states.power_state_for(info.state, instance)
+        return (diagnostics.build(state, info.started_at, stats, interfaces),
+                interfaces)
 
     # -- engine events ------------------------------------------------------
 
