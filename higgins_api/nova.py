@@ -120,6 +120,14 @@ class Nova:
         return self._call('POST', '/servers/%s/action' % server_id,
                           {action: args})
 
+    def diagnostics(self, server_id):
+        """Nova's server diagnostics (2.48 and later: a fixed format).
+
+        Admin-only under Nova's default policy
+        (``os_compute_api:os-server-diagnostics``).
+        """
+        return self._call('GET', '/servers/%s/diagnostics' % server_id)
+
     # Compute hosts (admin).
     def hypervisors(self):
         return self._call('GET', '/os-hypervisors/detail')['hypervisors']

@@ -286,3 +286,55 @@ def container_view(server, base_url, status=None):
         'links': [{'href': '%s/v1/containers/%s' % (base_url, uuid),
                    'rel': 'self'}],
     }
+
+
+# What Docker's client prints for a pair of figures it has no value for.
+NO_VALUE_PAIR = '-- / --'
+
+
+def _pair(first, second):
+    if first is None or second is None:
+        return NO_VALUE_PAIR
+    return '%d/%d' % (first, second)
+
+
+def _total(items, key):
+    values = [item.get(key) for item in items]
+    if not values or None in values:
+        return None
+    return sum(values)
+
+
+def cpu_percent(diagnostics):
+    """Average CPU use since the container last started (% of one core).
+
+    None before it has run for a second. Nova reports cumulative CPU time
+    and the time since the container's last start, not a live rate; a
+    rate would need two samples a while apart.
+    """
+    uptime = diagnostics.get('uptime')
+    times = [c.get('time') for c in diagnostics.get('cpu_details') or ()]
+    if not uptime or not times or None in times:
+        return None
+    return sum(times) / (uptime * 1e9) * 100
+
+
+def stats_view(server, diagnostics):
+    """Nova's server diagnostics (2.48 format) in Zun's stats format."""
+    memory = diagnostics.get('memory_details') or {}
+    used, limit = memory.get('used'), memory.get('maximum')
+    disks = diagnostics.get('disk_details') or []
+    nics = diagnostics.get('nic_details') or []
+    return {
+        'CONTAINER': server.get('name'),
+        'CPU %': cpu_percent(diagnostics),
+        'MEM USAGE(MiB)': used,
+        'MEM LIMIT(MiB)': limit,
+        'MEM %': (used / limit * 100 if used is not None and limit
+                  else None),
+        'BLOCK I/O(B)': _pair(_total(disks, 'read_bytes'),
+                              _total(disks, 'write_bytes')),
+        # No interface at all: no traffic, which is zero.
+        'NET I/O(B)': (_pair(_total(nics, 'rx_octets'),
+                             _total(nics, 'tx_octets')) if nics else '0/0'),
+    }

@@ -104,6 +104,9 @@ KILL = Rule('container:kill', PROJECT_MEMBER, 'Kill a container.')
 LOGS = Rule('container:logs', PROJECT_READER, 'Read a container\'s output.')
 COMMIT = Rule('container:commit', PROJECT_MEMBER,
               'Save a container as a Glance image.')
+STATS = Rule('container:stats', PROJECT_READER,
+             'Show a container\'s resource use (Nova\'s server diagnostics, '
+             'which Nova\'s own policy must also allow).')
 REBUILD = Rule('container:rebuild', PROJECT_MEMBER,
                'Recreate a container from its image (or another).')
 CREATE_ON_HOST = Rule('container:create:requested_destination', ADMIN,
@@ -114,7 +117,7 @@ HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 #: Every rule, in the order the policy sample lists them.
 RULES = (CREATE, CREATE_ON_HOST, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE,
          UPDATE, DELETE, START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS,
-         COMMIT, REBUILD, HOST_GET_ALL, HOST_GET)
+         STATS, COMMIT, REBUILD, HOST_GET_ALL, HOST_GET)
 
 _ACTIVE = (RUNNING, PAUSED, RESTARTING)
 
@@ -149,6 +152,10 @@ VERBS = (
          allowed=_states(RUNNING, STOPPED, CREATED, PAUSED, ERROR),
          nova_action='os-getConsoleOutput', words='read the logs of',
          success=200),
+    # Nova reports diagnostics of running servers only (409 otherwise).
+    Verb('stats', 'GET', CONTAINER + '/stats', 'stats', STATS,
+         allowed=_states(RUNNING), nova_action='diagnostics',
+         words='read the stats of', success=200),
     Verb('commit', 'POST', CONTAINER + '/commit', 'commit', COMMIT,
          allowed=_states(RUNNING, STOPPED, CREATED, PAUSED),
          nova_action='createImage'),
@@ -177,8 +184,6 @@ NOT_IMPLEMENTED = tuple(
         ('GET', 'attach', _NO_TTY),
         ('POST', 'resize', _NO_TTY),
         ('GET', 'top', 'Nova does not list a server\'s processes'),
-        ('GET', 'stats',
-         'Nova does not report a server\'s live resource usage'),
         ('GET', 'get_archive', _NO_FILES),
         ('POST', 'put_archive', _NO_FILES),
         ('POST', 'network_attach', _NO_PORTS),

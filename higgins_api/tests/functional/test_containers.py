@@ -194,8 +194,8 @@ class ContainerErrorsTest(base.FacadeTestCase):
     def test_unsupported_verbs_are_501(self):
         uuid = self.run_container()['uuid']
         for method, verb in (('POST', 'execute'), ('GET', 'attach'),
-                             ('GET', 'top'), ('GET', 'stats'),
-                             ('GET', 'get_archive'), ('POST', 'put_archive')):
+                             ('GET', 'top'), ('GET', 'get_archive'),
+                             ('POST', 'put_archive')):
             response = self.call(method, '/v1/containers/%s/%s'
                                  % (uuid, verb), expect=501)
             self.assertIn('Nova', response.json['errors'][0]['detail'])

@@ -65,6 +65,9 @@ class FakeCloud:
             'running_vms': 1, 'hypervisor_type': 'docker', 'state': 'up',
             'status': 'enabled', 'cpu_info': {'arch': 'x86_64'}}}
         self.glance_images = {}   # id -> Glance record (data-less images)
+        self.diagnostics = {}   # server id -> Nova's 2.48 diagnostics
+        # Nova's default policy: diagnostics are for admins only.
+        self.owners_read_diagnostics = False
 
     def add_flavor(self, name, vcpus, ram, disk, extra_specs):
         self.flavors[name] = {'id': name, 'name': name, 'vcpus': vcpus,
@@ -231,6 +234,19 @@ class FakeNova:
         # Like Nova: the last `length` pieces between newlines.
         lines = self.cloud.console.get(server_id, '').split('\n')
         return '\n'.join(lines[-length:] if length else lines)
+
+    def diagnostics(self, server_id):
+        self._maybe_fail()
+        server = self._get(server_id)
+        if not (self.admin or self.cloud.owners_read_diagnostics):
+            raise nova_error(403, 'forbidden', 'Policy doesn\'t allow '
+                             'os_compute_api:os-server-diagnostics to be '
+                             'performed.')
+        if server['status'] != 'ACTIVE':
+            raise nova_error(409, 'conflictingRequest',
+                             'Cannot \'get_diagnostics\' instance %s while '
+                             'it is in power state shutdown' % server_id)
+        return dict(self.cloud.diagnostics[server_id])
 
     # Compute hosts.
     def hypervisors(self):

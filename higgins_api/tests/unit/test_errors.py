@@ -203,7 +203,7 @@ class NotImplementedTest(base.FacadeTestCase):
                 self.assertEqual('%s: %s' % (verb.name, verb.not_implemented),
                                  detail)
         for method, name in (('POST', 'execute'), ('GET', 'top'),
-                             ('GET', 'stats'), ('GET', 'attach')):
+                             ('GET', 'attach')):
             self.error(self.call(method, '/v1/containers/%s/%s'
                                  % (uuid, name)), 501,
                        'higgins.not_implemented')
