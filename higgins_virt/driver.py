@@ -656,11 +656,32 @@ class HigginsDriver(driver.ComputeDriver):
         lifecycle = states.lifecycle_for_event(event.kind)
         if lifecycle is None:
             return
-        self._states.set(uuid, lifecycle.state_after)
+        state = lifecycle.state_after
+        if (event.kind == engine_base.EVENT_STOPPED and
+                event.labels.get(contract.LABEL_RESTART_POLICY)):
+            state = self._state_after_exit(event)
+        self._states.set(uuid, state)
         if self._own_events.consume(uuid, event.kind):
             # The build that started it reports the state itself.
             return
+        if (event.kind == engine_base.EVENT_STOPPED and
+                states.restarted_by_engine(state)):
+            LOG.info('Container %s exited; the engine restarts it (restart '
+                     'policy %s)', event.container_id,
+                     event.labels[contract.LABEL_RESTART_POLICY])
+            return
         self.emit_event(virtevent.LifecycleEvent(uuid, lifecycle.transition))
+
+    def _state_after_exit(self, event):
+        """The state of a container with a restart policy that just exited.
+
+        Restarting (or running again) when the engine restarts it.
+        """
+        try:
+            return self._engine.inspect(event.container_id).state
+        except engine_errors.EngineError:
+            # Gone, or the engine is unreachable: report the exit.
+            return engine_base.EXITED
 
     def _resync_from_engine(self, containers):
         for container in containers:
