@@ -129,3 +129,18 @@ class UserNamespaceTest(unittest.TestCase):
                         ['name=usernsx'], None):
             self.assertFalse(docker_engine._remaps_users(
                 {'SecurityOptions': options}), options)
+
+
+class RestartPolicyTest(unittest.TestCase):
+
+    def _policy(self, name, retries=0):
+        return docker_engine._restart_policy(base.ContainerSpec(
+            name='x', image='i', labels={}, restart_policy=name,
+            restart_max_retries=retries))
+
+    def test_engine_restart_policies(self):
+        self.assertIsNone(self._policy('no'))
+        self.assertEqual({'Name': 'on-failure', 'MaximumRetryCount': 2},
+                         self._policy('on-failure', 2))
+        self.assertEqual({'Name': 'unless-stopped'},
+                         self._policy('unless-stopped'))
