@@ -18,6 +18,17 @@ _ANY_OBJECT = {'type': ['object', 'null']}
 _ANY_LIST = {'type': ['array', 'null']}
 _ANY_FLAG = {'type': ['boolean', 'null']}
 _ANY_STRING = {'type': ['string', 'null'], 'maxLength': 255}
+# Zun's restart policy; translate.restart_policy adds its cross-field rules.
+_RESTART_POLICY = {
+    'type': ['object', 'null'],
+    'properties': {
+        'Name': {'type': 'string',
+                 'enum': ['no', 'always', 'on-failure', 'unless-stopped']},
+        'MaximumRetryCount': {'type': ['integer', 'string', 'null'],
+                              'minimum': 0, 'pattern': '^[0-9]+$'},
+    },
+    'additionalProperties': False,
+}
 
 CREATE = {
     'type': 'object',
@@ -38,9 +49,9 @@ CREATE = {
         'hostname': {'type': 'string', 'minLength': 1, 'maxLength': 63,
                      'pattern': r'^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$'},
         'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        'restart_policy': _RESTART_POLICY,
         # Zun fields accepted only with values that ask for nothing
         # (translate.refuse_unsupported says which).
-        'restart_policy': _ANY_OBJECT,
         'image_pull_policy': _ANY_STRING,
         'runtime': _ANY_STRING,
         'cpu_policy': _ANY_STRING,
@@ -85,7 +96,14 @@ def validate(schema, body):
     if error is None:
         return body
     if error.validator == 'additionalProperties':
-        extra = sorted(set(body) - set(schema['properties']))
+        extra = sorted(set(error.instance) -
+                       set(error.schema.get('properties', ())))
+        parent = '.'.join(str(p) for p in error.path)
+        if parent:
+            # An object inside the body (restart_policy).
+            raise errors.BadRequest('%s: %s is not a field of %s' % (
+                ', '.join('%s.%s' % (parent, e) for e in extra),
+                ', '.join(extra), parent))
         raise errors.BadRequest('%s: %s' % (', '.join(extra), schema.get(
             'unknown_reason', 'cannot be changed')))
     if error.validator == 'required':

@@ -39,14 +39,8 @@ UNSUPPORTED_CREATE_FIELDS = (
 )
 
 # Fields Higgins accepts only with values that ask for nothing beyond what
-# every container gets. A restart policy other than "no" would have the
-# engine restart a container Nova believes stopped, and Nova would stop it
-# again: it is refused until the driver can tell the two apart.
-_NO_RESTART = ({}, {'Name': ''}, {'Name': 'no'},
-               {'Name': 'no', 'MaximumRetryCount': 0},
-               {'Name': 'no', 'MaximumRetryCount': '0'})
+# every container gets.
 NO_OP_VALUES = {
-    'restart_policy': _NO_RESTART,
     # The host uses the engine's copy of a reference and pulls only what it
     # lacks; the operator's allow-list decides what may be pulled.
     'image_pull_policy': ('', 'ifnotpresent', 'always', 'never'),
@@ -175,18 +169,46 @@ def refuse_unsupported(body):
                     repr(v) for v in accepted if v not in ('', {}, []))))
 
 
-def server_metadata(body, run=True, reference=None):
-    """Server metadata: command, entrypoint, workdir, env, labels, run.
+def restart_policy(value):
+    """``(name, max retries)`` of Zun's ``restart_policy`` object.
 
-    ``reference``: the image as the user named it, kept for display.
+    As Zun: a retry count only with ``on-failure`` (``no`` ignores it);
+    no policy, or no name, is ``no``.
     """
+    name = (value or {}).get('Name') or metadata.RESTART_NO
+    count = int((value or {}).get('MaximumRetryCount') or 0)
+    if name == metadata.RESTART_NO:
+        return name, 0
+    if count and name != metadata.RESTART_ON_FAILURE:
+        raise errors.BadRequest('restart_policy: maximum retry count not '
+                                'valid with restart policy of %s' % name)
+    if count > metadata.MAX_RESTART_RETRIES:
+        raise errors.BadRequest('restart_policy: maximum retry count must '
+                                'be at most %d' % metadata.MAX_RESTART_RETRIES)
+    return name, count
+
+
+def restart_policy_view(overrides):
+    """Zun's view of a restart policy (the count as a string)."""
+    return {'Name': overrides.restart_policy,
+            'MaximumRetryCount': str(overrides.restart_max_retries)}
+
+
+def server_metadata(body, run=True, reference=None):
+    """Server metadata of a create request's container fields.
+
+    Command, entrypoint, workdir, environment, labels, run, restart
+    policy; ``reference``: the image as the user named it, kept for display.
+    """
+    policy, retries = restart_policy(body.get('restart_policy'))
     try:
         return metadata.to_metadata(
             command=body.get('command') or None,
             entrypoint=body.get('entrypoint') or None,
             workdir=body.get('workdir'),
             environment=body.get('environment'),
-            labels=body.get('labels'), run=run, image=reference)
+            labels=body.get('labels'), run=run, image=reference,
+            restart_policy=policy, restart_max_retries=retries)
     except metadata.InvalidMetadata as exc:
         field = _FIELD_OF_KEY.get(exc.field) or _field_of_prefix(exc.field)
         raise errors.BadRequest('%s: %s' % (field, exc.reason))
@@ -273,7 +295,7 @@ def container_view(server, base_url, status=None):
         'addresses': {},
         'ports': [],
         'security_groups': [],
-        'restart_policy': {'Name': 'no', 'MaximumRetryCount': '0'},
+        'restart_policy': restart_policy_view(overrides),
         'auto_remove': False,
         'auto_heal': False,
         'privileged': False,

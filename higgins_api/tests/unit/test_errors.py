@@ -112,8 +112,21 @@ class BadRequestTest(base.FacadeTestCase):
                 ({'image': 'Bad Ref!', 'image_driver': 'docker'},
                  'image: \'Bad Ref!\' is not an image reference'),
                 ({'image': image, 'hostname': '-bad'}, 'hostname: '),
-                ({'image': image, 'restart_policy': {'Name': 'always'}},
-                 'restart_policy: only'),
+                ({'image': image, 'restart_policy': {'Name': 'sometimes'}},
+                 'restart_policy.Name: must be one of'),
+                ({'image': image, 'restart_policy': {
+                    'Name': 'always', 'MaximumRetryCount': 2}},
+                 'restart_policy: maximum retry count not valid'),
+                ({'image': image, 'restart_policy': {
+                    'Name': 'on-failure', 'MaximumRetryCount': '-1'}},
+                 'restart_policy.MaximumRetryCount: '),
+                ({'image': image, 'restart_policy': {
+                    'Name': 'on-failure', 'MaximumRetryCount': 10 ** 6}},
+                 'restart_policy: maximum retry count must be at most'),
+                ({'image': image, 'restart_policy': {'Name': 'no',
+                                                     'Delay': 1}},
+                 'restart_policy.Delay: Delay is not a field of '
+                 'restart_policy'),
                 ({'image': image, 'security_groups': ['web']},
                  'security_groups: only'),
                 ({'image': image, 'wings': 2},

@@ -163,3 +163,11 @@ class RestartPolicyTest(base.HigginsTestCase):
         self._wait_for_state_change(server, 'ACTIVE')
         self._reboot_server(server, hard=False)
         self.assertEqual('running', self.container(server).status)
+
+    def test_invalid_policy_set_through_nova_fails_the_build(self):
+        # Server metadata is the user's to write, so the driver checks it.
+        server = self.boot(metadata={'higgins:restart_policy': 'always:3'},
+                           expected_state='ERROR')
+        self.assertIn('higgins:restart_policy: a retry count is only valid '
+                      'with on-failure', server['fault']['message'])
+        self.assertEqual([], self.host_containers())
