@@ -217,7 +217,8 @@ def server_metadata(body, run=True, reference=None):
 _FIELD_OF_KEY = {metadata.COMMAND_KEY: 'command',
                  metadata.ENTRYPOINT_KEY: 'entrypoint',
                  metadata.WORKDIR_KEY: 'workdir',
-                 metadata.IMAGE_KEY: 'image'}
+                 metadata.IMAGE_KEY: 'image',
+                 metadata.RESTART_POLICY_KEY: 'restart_policy'}
 
 
 def _field_of_prefix(key):
