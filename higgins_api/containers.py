@@ -289,6 +289,23 @@ def logs(req, ident):
     return 200, text
 
 
+def stats(req, ident):
+    """Zun's stats of a running container, from Nova's diagnostics."""
+    policy.authorize(req)
+    server = find_server(req, ident)
+    check_state(req, server)
+    try:
+        diagnostics = req.nova.diagnostics(server['id'])
+    except errors.Forbidden:
+        # Nova's default keeps diagnostics for admins; the operator
+        # decides whether owners may read them.
+        raise errors.Forbidden(
+            'Nova\'s policy does not let you read this container\'s '
+            'resource use (os_compute_api:os-server-diagnostics); see '
+            'docs/api-reference.md')
+    return 200, translate.stats_view(server, diagnostics)
+
+
 def commit(req, ident):
     policy.authorize(req)
     repository = req.GET.get('repository')

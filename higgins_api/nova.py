@@ -145,6 +145,13 @@ class Nova:
         """Ask Nova to detach a port (it answers before it is done)."""
         self._call('DELETE', '/servers/%s/os-interface/%s'
                    % (server_id, port_id))
+    def diagnostics(self, server_id):
+        """Nova's server diagnostics (2.48 and later: a fixed format).
+
+        Admin-only under Nova's default policy
+        (``os_compute_api:os-server-diagnostics``).
+        """
+        return self._call('GET', '/servers/%s/diagnostics' % server_id)
 
     # Compute hosts (admin).
     def hypervisors(self):

@@ -27,6 +27,17 @@ _NETS = {'type': ['array', 'null'], 'items': {
                    'v4-fixed-ip': {'type': 'string', 'maxLength': 64},
                    'v6-fixed-ip': {'type': 'string', 'maxLength': 64}},
     'additionalProperties': False}}
+# Zun's restart policy; translate.restart_policy adds its cross-field rules.
+_RESTART_POLICY = {
+    'type': ['object', 'null'],
+    'properties': {
+        'Name': {'type': 'string',
+                 'enum': ['no', 'always', 'on-failure', 'unless-stopped']},
+        'MaximumRetryCount': {'type': ['integer', 'string', 'null'],
+                              'minimum': 0, 'pattern': '^[0-9]+$'},
+    },
+    'additionalProperties': False,
+}
 
 CREATE = {
     'type': 'object',
@@ -56,9 +67,9 @@ CREATE = {
         # {"80/tcp": {}}: networks.rules_for checks the keys.
         'exposed_ports': {'type': ['object', 'null'],
                           'additionalProperties': {'type': 'object'}},
+        'restart_policy': _RESTART_POLICY,
         # Zun fields accepted only with values that ask for nothing
         # (translate.refuse_unsupported says which).
-        'restart_policy': _ANY_OBJECT,
         'image_pull_policy': _ANY_STRING,
         'runtime': _ANY_STRING,
         'cpu_policy': _ANY_STRING,
@@ -104,7 +115,14 @@ def validate(schema, body):
             '.'.join(str(p) for p in list(error.path) + [name])
             for name in extra))
     if error.validator == 'additionalProperties':
-        extra = sorted(set(body) - set(schema['properties']))
+        extra = sorted(set(error.instance) -
+                       set(error.schema.get('properties', ())))
+        parent = '.'.join(str(p) for p in error.path)
+        if parent:
+            # An object inside the body (restart_policy).
+            raise errors.BadRequest('%s: %s is not a field of %s' % (
+                ', '.join('%s.%s' % (parent, e) for e in extra),
+                ', '.join(extra), parent))
         raise errors.BadRequest('%s: %s' % (', '.join(extra), schema.get(
             'unknown_reason', 'cannot be changed')))
     if error.validator == 'required':

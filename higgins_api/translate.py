@@ -40,14 +40,8 @@ UNSUPPORTED_CREATE_FIELDS = (
 )
 
 # Fields Higgins accepts only with values that ask for nothing beyond what
-# every container gets. A restart policy other than "no" would have the
-# engine restart a container Nova believes stopped, and Nova would stop it
-# again: it is refused until the driver can tell the two apart.
-_NO_RESTART = ({}, {'Name': ''}, {'Name': 'no'},
-               {'Name': 'no', 'MaximumRetryCount': 0},
-               {'Name': 'no', 'MaximumRetryCount': '0'})
+# every container gets.
 NO_OP_VALUES = {
-    'restart_policy': _NO_RESTART,
     # The host uses the engine's copy of a reference and pulls only what it
     # lacks; the operator's allow-list decides what may be pulled.
     'image_pull_policy': ('', 'ifnotpresent', 'always', 'never'),
@@ -181,11 +175,38 @@ def refuse_unsupported(body):
                     repr(v) for v in accepted if v not in ('', {}, []))))
 
 
-def server_metadata(body, run=True, reference=None):
-    """Server metadata: command, entrypoint, workdir, env, labels, run.
+def restart_policy(value):
+    """``(name, max retries)`` of Zun's ``restart_policy`` object.
 
-    ``reference``: the image as the user named it, kept for display.
+    As Zun: a retry count only with ``on-failure`` (``no`` ignores it);
+    no policy, or no name, is ``no``.
     """
+    name = (value or {}).get('Name') or metadata.RESTART_NO
+    count = int((value or {}).get('MaximumRetryCount') or 0)
+    if name == metadata.RESTART_NO:
+        return name, 0
+    if count and name != metadata.RESTART_ON_FAILURE:
+        raise errors.BadRequest('restart_policy: maximum retry count not '
+                                'valid with restart policy of %s' % name)
+    if count > metadata.MAX_RESTART_RETRIES:
+        raise errors.BadRequest('restart_policy: maximum retry count must '
+                                'be at most %d' % metadata.MAX_RESTART_RETRIES)
+    return name, count
+
+
+def restart_policy_view(overrides):
+    """Zun's view of a restart policy (the count as a string)."""
+    return {'Name': overrides.restart_policy,
+            'MaximumRetryCount': str(overrides.restart_max_retries)}
+
+
+def server_metadata(body, run=True, reference=None):
+    """Server metadata of a create request's container fields.
+
+    Command, entrypoint, workdir, environment, labels, run, restart
+    policy; ``reference``: the image as the user named it, kept for display.
+    """
+    policy, retries = restart_policy(body.get('restart_policy'))
     try:
         return metadata.to_metadata(
             command=body.get('command') or None,
@@ -194,7 +215,8 @@ def server_metadata(body, run=True, reference=None):
             environment=body.get('environment'),
             labels=body.get('labels'), run=run, image=reference,
             interactive=bool(body.get('interactive')),
-            tty=bool(body.get('tty')))
+            tty=bool(body.get('tty')),
+            restart_policy=policy, restart_max_retries=retries)
     except metadata.InvalidMetadata as exc:
         field = _FIELD_OF_KEY.get(exc.field) or _field_of_prefix(exc.field)
         raise errors.BadRequest('%s: %s' % (field, exc.reason))
@@ -203,7 +225,8 @@ def server_metadata(body, run=True, reference=None):
 _FIELD_OF_KEY = {metadata.COMMAND_KEY: 'command',
                  metadata.ENTRYPOINT_KEY: 'entrypoint',
                  metadata.WORKDIR_KEY: 'workdir',
-                 metadata.IMAGE_KEY: 'image'}
+                 metadata.IMAGE_KEY: 'image',
+                 metadata.RESTART_POLICY_KEY: 'restart_policy'}
 
 
 def _field_of_prefix(key):
@@ -290,7 +313,7 @@ def container_view(server, base_url, status=None, ports=()):
         # not a field Higgins keeps.
         'ports': [],
         'security_groups': networks.security_group_ids(ports),
-        'restart_policy': {'Name': 'no', 'MaximumRetryCount': '0'},
+        'restart_policy': restart_policy_view(overrides),
         'auto_remove': False,
         'auto_heal': False,
         'privileged': False,
@@ -302,4 +325,56 @@ def container_view(server, base_url, status=None, ports=()):
         'tty': overrides.tty,
         'links': [{'href': '%s/v1/containers/%s' % (base_url, uuid),
                    'rel': 'self'}],
+    }
+
+
+# What Docker's client prints for a pair of figures it has no value for.
+NO_VALUE_PAIR = '-- / --'
+
+
+def _pair(first, second):
+    if first is None or second is None:
+        return NO_VALUE_PAIR
+    return '%d/%d' % (first, second)
+
+
+def _total(items, key):
+    values = [item.get(key) for item in items]
+    if not values or None in values:
+        return None
+    return sum(values)
+
+
+def cpu_percent(diagnostics):
+    """Average CPU use since the container last started (% of one core).
+
+    None before it has run for a second. Nova reports cumulative CPU time
+    and the time since the container's last start, not a live rate; a
+    rate would need two samples a while apart.
+    """
+    uptime = diagnostics.get('uptime')
+    times = [c.get('time') for c in diagnostics.get('cpu_details') or ()]
+    if not uptime or not times or None in times:
+        return None
+    return sum(times) / (uptime * 1e9) * 100
+
+
+def stats_view(server, diagnostics):
+    """Nova's server diagnostics (2.48 format) in Zun's stats format."""
+    memory = diagnostics.get('memory_details') or {}
+    used, limit = memory.get('used'), memory.get('maximum')
+    disks = diagnostics.get('disk_details') or []
+    nics = diagnostics.get('nic_details') or []
+    return {
+        'CONTAINER': server.get('name'),
+        'CPU %': cpu_percent(diagnostics),
+        'MEM USAGE(MiB)': used,
+        'MEM LIMIT(MiB)': limit,
+        'MEM %': (used / limit * 100 if used is not None and limit
+                  else None),
+        'BLOCK I/O(B)': _pair(_total(disks, 'read_bytes'),
+                              _total(disks, 'write_bytes')),
+        # No interface at all: no traffic, which is zero.
+        'NET I/O(B)': (_pair(_total(nics, 'rx_octets'),
+                             _total(nics, 'tx_octets')) if nics else '0/0'),
     }

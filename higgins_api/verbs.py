@@ -110,6 +110,9 @@ ATTACH = Rule('container:attach', PROJECT_MEMBER,
               'Get the websocket URL of a container\'s console.')
 RESIZE = Rule('container:resize', PROJECT_MEMBER,
               'Resize a container\'s terminal.')
+STATS = Rule('container:stats', PROJECT_READER,
+             'Show a container\'s resource use (Nova\'s server diagnostics, '
+             'which Nova\'s own policy must also allow).')
 REBUILD = Rule('container:rebuild', PROJECT_MEMBER,
                'Recreate a container from its image (or another).')
 CREATE_ON_HOST = Rule('container:create:requested_destination', ADMIN,
@@ -126,8 +129,8 @@ HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 #: Every rule, in the order the policy sample lists them.
 RULES = (CREATE, CREATE_ON_HOST, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE,
          UPDATE, DELETE, START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS,
-         COMMIT, REBUILD, ATTACH, RESIZE, NETWORK_ATTACH, NETWORK_DETACH,
-         NETWORK_LIST, HOST_GET_ALL, HOST_GET)
+         STATS, COMMIT, REBUILD, ATTACH, RESIZE, NETWORK_ATTACH,
+         NETWORK_DETACH, NETWORK_LIST, HOST_GET_ALL, HOST_GET)
 
 _ACTIVE = (RUNNING, PAUSED, RESTARTING)
 
@@ -162,6 +165,10 @@ VERBS = (
          allowed=_states(RUNNING, STOPPED, CREATED, PAUSED, ERROR),
          nova_action='os-getConsoleOutput', words='read the logs of',
          success=200),
+    # Nova reports diagnostics of running servers only (409 otherwise).
+    Verb('stats', 'GET', CONTAINER + '/stats', 'stats', STATS,
+         allowed=_states(RUNNING), nova_action='diagnostics',
+         words='read the stats of', success=200),
     Verb('commit', 'POST', CONTAINER + '/commit', 'commit', COMMIT,
          allowed=_states(RUNNING, STOPPED, CREATED, PAUSED),
          nova_action='createImage'),
@@ -207,8 +214,6 @@ NOT_IMPLEMENTED = tuple(
         ('POST', 'execute', _NO_EXEC),
         ('POST', 'execute_resize', _NO_EXEC),
         ('GET', 'top', 'Nova does not list a server\'s processes'),
-        ('GET', 'stats',
-         'Nova does not report a server\'s live resource usage'),
         ('GET', 'get_archive', _NO_FILES),
         ('POST', 'put_archive', _NO_FILES),
     ))

@@ -33,6 +33,9 @@ LABEL_MANAGED = LABEL_PREFIX + 'managed'
 LABEL_HOST = LABEL_PREFIX + 'host'
 LABEL_INSTANCE_UUID = LABEL_PREFIX + 'instance_uuid'
 LABEL_INSTANCE_NAME = LABEL_PREFIX + 'instance_name'
+#: The engine restart policy of a container the engine may restart (absent
+#: for the default, "no").
+LABEL_RESTART_POLICY = LABEL_PREFIX + 'restart_policy'
 
 #: A server's container is named this prefix plus the server's uuid.
 CONTAINER_NAME_PREFIX = 'higgins-'

@@ -37,6 +37,12 @@ Keys (documented for users in docs/container-metadata.md):
     ``true``: the first process gets a terminal (Zun's ``tty``); its
     output is then a terminal's (``\\r\\n`` line ends, echo of input).
     ``false`` is the default.
+``higgins:restart_policy``
+    What the engine does when the command ends: ``no`` (the default),
+    ``always``, ``unless-stopped``, ``on-failure`` (without limit) or
+    ``on-failure:N`` (at most N restarts). Read when the container is
+    created (boot, rebuild); stopping the server through Nova always
+    stops it for good.
 """
 import dataclasses
 import json
@@ -51,11 +57,22 @@ RUN_KEY = PREFIX + 'run'
 INTERACTIVE_KEY = PREFIX + 'interactive'
 TTY_KEY = PREFIX + 'tty'
 IMAGE_KEY = PREFIX + 'image'
+RESTART_POLICY_KEY = PREFIX + 'restart_policy'
 ENV_PREFIX = PREFIX + 'env:'
 LABEL_PREFIX = PREFIX + 'label:'
 
 #: Nova's limit on a metadata key and on a value.
 MAX_METADATA_LENGTH = 255
+
+# Restart policies, named as Docker and Zun name them.
+RESTART_NO = 'no'
+RESTART_ALWAYS = 'always'
+RESTART_UNLESS_STOPPED = 'unless-stopped'
+RESTART_ON_FAILURE = 'on-failure'
+RESTART_POLICIES = (RESTART_NO, RESTART_ALWAYS, RESTART_UNLESS_STOPPED,
+                    RESTART_ON_FAILURE)
+#: The most restarts an on-failure policy may ask for.
+MAX_RESTART_RETRIES = 10000
 
 _ENV_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 _LABEL_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._/-]*$')
@@ -92,6 +109,10 @@ class ContainerOverrides:
     interactive: bool = False
     #: Give the first process a terminal.
     tty: bool = False
+    #: One of RESTART_POLICIES, and for on-failure the most restarts
+    #: (0: without limit).
+    restart_policy: str = RESTART_NO
+    restart_max_retries: int = 0
 
 
 def parse_command(value, key=COMMAND_KEY):
@@ -126,6 +147,28 @@ def parse_flag(value, key):
 def parse_run(value):
     """Whether the ``higgins:run`` value asks to start on creation."""
     return parse_flag(value, RUN_KEY)
+def parse_restart_policy(value):
+    """``(policy, max retries)`` of a ``higgins:restart_policy`` value."""
+    name, colon, count = value.strip().lower().partition(':')
+    if name not in RESTART_POLICIES:
+        raise InvalidMetadata(RESTART_POLICY_KEY, 'must be one of %s'
+                              % ', '.join(RESTART_POLICIES))
+    if not colon:
+        return name, 0
+    if name != RESTART_ON_FAILURE:
+        raise InvalidMetadata(RESTART_POLICY_KEY, 'a retry count is only '
+                              'valid with on-failure')
+    if not count.isdigit() or int(count) > MAX_RESTART_RETRIES:
+        raise InvalidMetadata(RESTART_POLICY_KEY, 'the retry count must be '
+                              'a whole number up to %d' % MAX_RESTART_RETRIES)
+    return name, int(count)
+
+
+def format_restart_policy(name, max_retries=0):
+    """The ``higgins:restart_policy`` value for a policy; validated."""
+    value = '%s:%d' % (name, max_retries) if max_retries else name
+    parse_restart_policy(value)
+    return value
 
 
 def validate_workdir(value):
@@ -173,6 +216,9 @@ def _parse_item(key, value, found):
         found['interactive'] = parse_flag(value, key)
     elif key == TTY_KEY:
         found['tty'] = parse_flag(value, key)
+    elif key == RESTART_POLICY_KEY:
+        (found['restart_policy'],
+         found['restart_max_retries']) = parse_restart_policy(value)
     elif key.startswith(ENV_PREFIX):
         name = key[len(ENV_PREFIX):]
         if not _ENV_NAME.match(name):
@@ -198,7 +244,7 @@ def _argv_value(value, key):
 
 def to_metadata(command=None, workdir=None, environment=None, labels=None,
                 entrypoint=None, run=True, image=None, interactive=False,
-                tty=False):
+                tty=False, restart_policy=RESTART_NO, restart_max_retries=0):
     """Build server metadata for the given overrides (the facade's side).
 
     Raises InvalidMetadata when a key or value would not fit Nova's limits or
@@ -217,6 +263,9 @@ def to_metadata(command=None, workdir=None, environment=None, labels=None,
         metadata[INTERACTIVE_KEY] = 'true'
     if tty:
         metadata[TTY_KEY] = 'true'
+    if restart_policy != RESTART_NO:
+        metadata[RESTART_POLICY_KEY] = format_restart_policy(
+            restart_policy, restart_max_retries)
     if workdir is not None:
         metadata[WORKDIR_KEY] = validate_workdir(workdir)
     for name, value in (environment or {}).items():

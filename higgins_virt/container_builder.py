@@ -44,6 +44,18 @@ def check_flavor_extra_specs(extra_specs):
                           'namespaces, devices or host paths' % key)
 
 
+# The engine's restart policy for each policy a server's metadata names. A
+# Nova stop is final: the engine's "always" would start a container Nova
+# stopped once the engine itself restarts, so servers get "unless-stopped",
+# which differs only in that.
+ENGINE_RESTART_POLICIES = {
+    metadata.RESTART_NO: base.RESTART_NO,
+    metadata.RESTART_ON_FAILURE: base.RESTART_ON_FAILURE,
+    metadata.RESTART_ALWAYS: base.RESTART_UNLESS_STOPPED,
+    metadata.RESTART_UNLESS_STOPPED: base.RESTART_UNLESS_STOPPED,
+}
+
+
 def starts_on_create(instance):
     """Whether spawning ``instance`` starts its container.
 
@@ -90,6 +102,11 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
     labels.update(host_labels(host))
     labels[contract.LABEL_INSTANCE_UUID] = instance.uuid
     labels[contract.LABEL_INSTANCE_NAME] = instance.name
+    restart_policy = ENGINE_RESTART_POLICIES[overrides.restart_policy]
+    if restart_policy != base.RESTART_NO:
+        # Engine events carry labels: the driver sees at once which exits
+        # the engine may answer with a restart.
+        labels[contract.LABEL_RESTART_POLICY] = restart_policy
 
     hostname = (instance.hostname or '')[:MAX_HOSTNAME].rstrip('-.') or None
     return base.ContainerSpec(
@@ -112,6 +129,8 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
         log_max_files=conf.log_max_files,
         stdin_open=overrides.interactive,
         tty=overrides.tty,
+        restart_policy=restart_policy,
+        restart_max_retries=overrides.restart_max_retries,
     )
 
 

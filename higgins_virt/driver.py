@@ -33,6 +33,7 @@ from higgins_common import metadata
 from higgins_virt import conf as higgins_conf
 from higgins_virt import container_builder
 from higgins_virt import created_only
+from higgins_virt import diagnostics
 from higgins_virt.engine import base as engine_base
 from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
@@ -644,6 +645,31 @@ class HigginsDriver(driver.ComputeDriver):
             host, port = self._consoles.endpoint(
                 instance.uuid, contract.container_name(instance.uuid))
         return console_type.ConsoleSerial(host=host, port=port)
+    # -- diagnostics --------------------------------------------------------
+
+    def get_instance_diagnostics(self, instance):
+        return self._diagnostics(instance)[0]
+
+    def get_diagnostics(self, instance):
+        # The pre-2.48 API's free-form dict, from the same sample.
+        return diagnostics.legacy(*self._diagnostics(instance))
+
+    def _diagnostics(self, instance):
+        """(Diagnostics, interface counters) of a running container."""
+        info = self._inspect(instance)
+        if info.state != engine_base.RUNNING:
+            # Nova checked the power state just before: it stopped since.
+            raise exception.InstanceInvalidState(
+                attr='power state', instance_uuid=instance.uuid,
+                state=info.state, method='get_diagnostics')
+        with self._as_nova_errors(instance):
+            stats = self._engine.stats(contract.container_name(instance.uuid))
+            # Ports live in the sandbox's namespace, which the engine does
+            # not count; a container on an engine network has its own.
+            interfaces = self._network.counters(instance) or stats.interfaces
+        state = states.power_state_for(info.state, instance)
+        return (diagnostics.build(state, info.started_at, stats, interfaces),
+                interfaces)
 
     # -- engine events ------------------------------------------------------
 
@@ -654,11 +680,32 @@ class HigginsDriver(driver.ComputeDriver):
         lifecycle = states.lifecycle_for_event(event.kind)
         if lifecycle is None:
             return
-        self._states.set(uuid, lifecycle.state_after)
+        state = lifecycle.state_after
+        if (event.kind == engine_base.EVENT_STOPPED and
+                event.labels.get(contract.LABEL_RESTART_POLICY)):
+            state = self._state_after_exit(event)
+        self._states.set(uuid, state)
         if self._own_events.consume(uuid, event.kind):
             # The build that started it reports the state itself.
             return
+        if (event.kind == engine_base.EVENT_STOPPED and
+                states.restarted_by_engine(state)):
+            LOG.info('Container %s exited; the engine restarts it (restart '
+                     'policy %s)', event.container_id,
+                     event.labels[contract.LABEL_RESTART_POLICY])
+            return
         self.emit_event(virtevent.LifecycleEvent(uuid, lifecycle.transition))
+
+    def _state_after_exit(self, event):
+        """The state of a container with a restart policy that just exited.
+
+        Restarting (or running again) when the engine restarts it.
+        """
+        try:
+            return self._engine.inspect(event.container_id).state
+        except engine_errors.EngineError:
+            # Gone, or the engine is unreachable: report the exit.
+            return engine_base.EXITED
 
     def _resync_from_engine(self, containers):
         for container in containers:

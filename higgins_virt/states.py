@@ -70,6 +70,17 @@ def lifecycle_for_event(kind):
     return lifecycle
 
 
+def restarted_by_engine(engine_state):
+    """Whether a container just exited is being restarted by its engine.
+
+    ``engine_state`` is its state read after the exit event (the engine
+    sets it before it reports the exit). Nova must not hear that such a
+    container stopped: its power-state sync would stop the server, and an
+    engine never restarts a container stopped through its API.
+    """
+    return engine_state in (base.RESTARTING, base.RUNNING)
+
+
 def transition_for_state(engine_state):
     """The lifecycle event that tells Nova a container is in this state.
 

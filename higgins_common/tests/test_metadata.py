@@ -125,3 +125,39 @@ class EntrypointAndRunTest(unittest.TestCase):
         self.assertEqual('nginx:1.27', metadata.parse_metadata(items).image)
         with self.assertRaises(metadata.InvalidMetadata):
             metadata.to_metadata(image='x' * 256)
+
+    def test_restart_policies(self):
+        for value, expected in (('no', ('no', 0)), ('always', ('always', 0)),
+                                ('Unless-Stopped', ('unless-stopped', 0)),
+                                ('on-failure', ('on-failure', 0)),
+                                ('on-failure:2', ('on-failure', 2))):
+            overrides = metadata.parse_metadata(
+                {'higgins:restart_policy': value})
+            self.assertEqual(expected, (overrides.restart_policy,
+                                        overrides.restart_max_retries))
+        self.assertEqual('no', metadata.parse_metadata({}).restart_policy)
+
+    def test_bad_restart_policies(self):
+        for value, reason in (('sometimes', 'must be one of'),
+                              ('always:2', 'only valid with on-failure'),
+                              ('no:1', 'only valid with on-failure'),
+                              ('on-failure:-1', 'whole number'),
+                              ('on-failure:two', 'whole number'),
+                              ('on-failure:', 'whole number'),
+                              ('on-failure:10001', 'whole number')):
+            with self.assertRaises(metadata.InvalidMetadata) as caught:
+                metadata.parse_metadata({'higgins:restart_policy': value})
+            self.assertEqual('higgins:restart_policy', caught.exception.field)
+            self.assertIn(reason, caught.exception.reason)
+
+    def test_restart_policy_round_trip(self):
+        self.assertEqual({}, metadata.to_metadata(restart_policy='no'))
+        items = metadata.to_metadata(restart_policy='on-failure',
+                                     restart_max_retries=3)
+        self.assertEqual({'higgins:restart_policy': 'on-failure:3'}, items)
+        overrides = metadata.parse_metadata(items)
+        self.assertEqual(('on-failure', 3), (overrides.restart_policy,
+                                             overrides.restart_max_retries))
+        with self.assertRaises(metadata.InvalidMetadata):
+            metadata.to_metadata(restart_policy='always',
+                                 restart_max_retries=1)

@@ -25,6 +25,14 @@ REMOVING = 'removing'
 EXITED = 'exited'
 DEAD = 'dead'
 
+# Engine-neutral restart policies: what the engine does when a container's
+# command ends. None of them restarts a container stopped through the
+# engine's API.
+RESTART_NO = 'no'
+RESTART_ON_FAILURE = 'on-failure'
+RESTART_ALWAYS = 'always'
+RESTART_UNLESS_STOPPED = 'unless-stopped'
+
 # Engine-neutral kinds of container event: what just happened. An engine
 # reports these and nothing else; its own event vocabulary stays inside it.
 EVENT_STARTED = 'started'
@@ -68,6 +76,11 @@ class ContainerSpec:
     stdin_open: bool = False
     # The container's first process gets a terminal.
     tty: bool = False
+    # What the engine does when the container's command ends: one of the
+    # RESTART_* names and, for RESTART_ON_FAILURE, how many times at most
+    # (0: without limit).
+    restart_policy: str = 'no'
+    restart_max_retries: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,6 +94,16 @@ class ContainerInfo:
     raw_state: str = None
     # Host process id of a running container's first process (inspect only).
     pid: int = None
+    # When the container last started, a timezone-aware datetime (inspect
+    # only; None if it never started).
+    started_at: object = None
+    # Inspect only: the restart policy it was created with (RESTART_*),
+    # its retry limit, how often the engine restarted it since it was last
+    # started through the API, and the exit code of its last run.
+    restart_policy: str = None
+    restart_max_retries: int = 0
+    restart_count: int = 0
+    exit_code: int = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +123,47 @@ class PathInfo:
     is_dir: bool
     is_symlink: bool
     executable: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class InterfaceCounters:
+    """Traffic counters of one interface, as its container sees them.
+
+    ``rx`` is what the container received, ``tx`` what it sent.
+    """
+
+    name: str
+    rx_bytes: int
+    rx_packets: int
+    rx_errors: int
+    rx_dropped: int
+    tx_bytes: int
+    tx_packets: int
+    tx_errors: int
+    tx_dropped: int
+    mac: str = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerStats:
+    """One sample of a running container's resource use.
+
+    Counters are cumulative since the container last started. A value the
+    engine did not measure is None, never 0.
+    """
+
+    cpu_time_ns: int
+    memory_used_bytes: int
+    memory_limit_bytes: int
+    # Block I/O: None when the engine recorded none for the container (it
+    # did none, or the host does not account block I/O per container).
+    disk_read_bytes: int = None
+    disk_read_requests: int = None
+    disk_write_bytes: int = None
+    disk_write_requests: int = None
+    #: Interfaces the engine itself sees (containers on an engine network);
+    #: a server's Neutron ports are counted in its sandbox instead.
+    interfaces: tuple = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -240,6 +304,13 @@ class ContainerEngine(abc.ABC):
         """Return :class:`ContainerInfo` of containers with all ``labels``.
 
         Running or not, in one engine call; ``labels`` is a dict.
+        """
+
+    @abc.abstractmethod
+    def stats(self, ref):
+        """Return :class:`ContainerStats` of a running container.
+
+        One engine call, answered at once (no waiting for a second sample).
         """
 
     @abc.abstractmethod

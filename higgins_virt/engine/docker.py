@@ -10,6 +10,7 @@ once and shared.
 """
 import base64
 import contextlib
+import datetime
 import json
 import threading
 import time
@@ -22,6 +23,7 @@ import requests
 from higgins_virt.engine import base
 from higgins_virt.engine import docker_attach
 from higgins_virt.engine import docker_raw
+from higgins_virt.engine import docker_stats
 from higgins_virt.engine import errors
 
 LOG = logging.getLogger(__name__)
@@ -127,11 +129,39 @@ def _container_info(summary_or_inspect):
         name = names[0].lstrip('/')
         labels = doc.get('Labels') or {}
     state = _STATES.get(raw)
-    pid = None
+    extra = {}
     if isinstance(doc.get('State'), dict):
-        pid = doc['State'].get('Pid') or None
+        extra = _inspect_only(doc)
     return base.ContainerInfo(id=doc.get('Id'), name=name, state=state,
-                              labels=labels, raw_state=raw, pid=pid)
+                              labels=labels, raw_state=raw, **extra)
+
+
+def _started_at(text):
+    # RFC 3339 with nanoseconds; "0001-01-01T00:00:00Z" if it never ran.
+    if not text or text.startswith('0001-'):
+        return None
+    seconds, _, fraction = text.rstrip('Z').partition('.')
+    try:
+        started = datetime.datetime.strptime(seconds, '%Y-%m-%dT%H:%M:%S')
+    except ValueError:
+        return None
+    micros = int((fraction[:6] or '0').ljust(6, '0')) if fraction.isdigit(
+    ) else 0
+    return started.replace(microsecond=micros, tzinfo=datetime.timezone.utc)
+
+
+def _inspect_only(doc):
+    """ContainerInfo fields only an inspect document carries."""
+    state = doc['State']
+    policy = (doc.get('HostConfig') or {}).get('RestartPolicy') or {}
+    return {
+        'pid': state.get('Pid') or None,
+        'started_at': _started_at(state.get('StartedAt')),
+        'restart_policy': policy.get('Name') or base.RESTART_NO,
+        'restart_max_retries': int(policy.get('MaximumRetryCount') or 0),
+        'restart_count': int(doc.get('RestartCount') or 0),
+        'exit_code': state.get('ExitCode'),
+    }
 
 
 class _DockerEventStream(base.EventStream):
@@ -159,6 +189,15 @@ class _DockerEventStream(base.EventStream):
             self._client.close()
         except Exception:  # closing a broken socket is not worth failing
             LOG.debug('Closing the engine event stream failed', exc_info=True)
+
+
+def _restart_policy(spec):
+    if spec.restart_policy == base.RESTART_NO:
+        return None
+    policy = {'Name': spec.restart_policy}
+    if spec.restart_policy == base.RESTART_ON_FAILURE:
+        policy['MaximumRetryCount'] = int(spec.restart_max_retries)
+    return policy
 
 
 class DockerEngine(base.ContainerEngine):
@@ -331,6 +370,7 @@ class DockerEngine(base.ContainerEngine):
                 'max-file': str(spec.log_max_files)}},
             dns=list(spec.dns) or None,
             sysctls=dict(spec.sysctls) or None,
+            restart_policy=_restart_policy(spec),
         )
         with _as_engine_errors('create', spec.name):
             created = client.create_container(
@@ -404,6 +444,13 @@ class DockerEngine(base.ContainerEngine):
         with _as_engine_errors('list'):
             found = self._client().containers(all=True, filters=filters)
         return [_container_info(doc) for doc in found]
+
+    def stats(self, ref):
+        # one_shot: the engine answers with what it has now instead of
+        # waiting a second for a second sample.
+        with _as_engine_errors('stats', ref):
+            doc = self._client().stats(ref, stream=False, one_shot=True)
+        return docker_stats.container_stats(doc)
 
     def logs(self, ref, tail):
         with _as_engine_errors('logs', ref):

@@ -120,6 +120,30 @@ def list_interfaces(netns):
                 for link in ns.get_links() if link.get('ifname') != 'lo']
 
 
+_COUNTERS = ('rx_bytes', 'rx_packets', 'rx_errors', 'rx_dropped',
+             'tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped')
+
+
+def interface_counters(netns):
+    """Traffic counters of the namespace's interfaces but loopback.
+
+    A list of dicts: ``ifname``, ``mac`` and the kernel's 64-bit counters
+    as seen from inside (rx: received by the container).
+    """
+    found = []
+    with NetNS(netns) as ns:
+        for link in ns.get_links():
+            if link.get('ifname') == 'lo':
+                continue
+            stats = link.get('IFLA_STATS64') or {}
+            entry = {'ifname': link.get('ifname'),
+                     'mac': link.get('address')}
+            entry.update((key, int(stats.get(key) or 0))
+                         for key in _COUNTERS)
+            found.append(entry)
+    return found
+
+
 def host_device_exists(host_dev):
     with IPRoute() as ipr:
         return _index(ipr, host_dev) is not None

@@ -144,6 +144,21 @@ class Plumbing:
                                        vif['address'])
             ovs.unplug(instance, vif)
 
+    def counters(self, instance):
+        """InterfaceCounters of the server's ports, read in its sandbox.
+
+        An empty tuple when the server has no running sandbox.
+        """
+        netns = self._sandbox_netns(instance)
+        if netns is None:
+            return ()
+        with _as_network_errors('read the port counters', instance):
+            found = self._ops.interface_counters(netns)
+        return tuple(base.InterfaceCounters(
+            name=c['ifname'], mac=c['mac'],
+            **{k: v for k, v in c.items() if k not in ('ifname', 'mac')})
+            for c in found)
+
     def teardown(self, instance, network_info):
         """Unplug every VIF, then remove the sandbox and its namespace.
 

@@ -40,3 +40,8 @@ def list_interfaces(netns):
 @net_admin.entrypoint
 def host_device_exists(host_dev):
     return linux.host_device_exists(host_dev)
+
+
+@net_admin.entrypoint
+def interface_counters(netns):
+    return linux.interface_counters(netns)

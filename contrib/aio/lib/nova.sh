@@ -57,6 +57,8 @@ workers = 1
 workers = 1
 [oslo_concurrency]
 lock_path = $AIO_DATA/nova/locks
+[oslo_policy]
+policy_file = $AIO_ETC/nova/policy.yaml
 [glance]
 api_servers = $GLANCE_URL
 [serial_console]
@@ -79,6 +81,11 @@ $(service_auth placement nova)
 $(service_auth neutron nova)
 $(service_auth service_user nova)
 send_service_user_token = true
+EOT
+    # Nova keeps server diagnostics for admins by default; here a
+    # project's readers may read their own servers' (the facade's stats).
+    cat >"$AIO_ETC/nova/policy.yaml" <<EOT
+"os_compute_api:os-server-diagnostics": "rule:project_reader_or_admin"
 EOT
     local n
     for n in $(seq 1 "$(computes)"); do

@@ -194,7 +194,7 @@ class ContainerErrorsTest(base.FacadeTestCase):
     def test_unsupported_verbs_are_501(self):
         uuid = self.run_container()['uuid']
         for method, verb in (('POST', 'execute'), ('GET', 'top'),
-                             ('GET', 'stats'), ('GET', 'get_archive'),
+                             ('GET', 'get_archive'),
                              ('POST', 'put_archive')):
             response = self.call(method, '/v1/containers/%s/%s'
                                  % (uuid, verb), expect=501)

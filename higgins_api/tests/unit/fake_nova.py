@@ -73,6 +73,9 @@ class FakeCloud:
         self.neutron_available = True
         self.neutron_fail_next = None   # an HTTP status for the next call
         self.interface_calls = []   # (method, server id, attachment)
+        self.diagnostics = {}   # server id -> Nova's 2.48 diagnostics
+        # Nova's default policy: diagnostics are for admins only.
+        self.owners_read_diagnostics = False
 
     def add_network(self, project, name='private', shared=False,
                     external=False, created_at='2026-01-01T00:00:00Z'):
@@ -386,6 +389,18 @@ class FakeNova:
         url = 'ws://127.0.0.1:6083/?token=%s' % uuidutils.generate_uuid()
         self.cloud.console_urls.append(url)
         return url
+    def diagnostics(self, server_id):
+        self._maybe_fail()
+        server = self._get(server_id)
+        if not (self.admin or self.cloud.owners_read_diagnostics):
+            raise nova_error(403, 'forbidden', 'Policy doesn\'t allow '
+                             'os_compute_api:os-server-diagnostics to be '
+                             'performed.')
+        if server['status'] != 'ACTIVE':
+            raise nova_error(409, 'conflictingRequest',
+                             'Cannot \'get_diagnostics\' instance %s while '
+                             'it is in power state shutdown' % server_id)
+        return dict(self.cloud.diagnostics[server_id])
 
     # Compute hosts.
     def hypervisors(self):

@@ -114,8 +114,20 @@ class BadRequestTest(base.FacadeTestCase):
                 ({'image': 'Bad Ref!', 'image_driver': 'docker'},
                  'image: \'Bad Ref!\' is not an image reference'),
                 ({'image': image, 'hostname': '-bad'}, 'hostname: '),
-                ({'image': image, 'restart_policy': {'Name': 'always'}},
-                 'restart_policy: only'),
+                ({'image': image, 'restart_policy': {'Name': 'sometimes'}},
+                 'restart_policy.Name: must be one of'),
+                ({'image': image, 'restart_policy': {
+                    'Name': 'always', 'MaximumRetryCount': 2}},
+                 'restart_policy: maximum retry count not valid'),
+                ({'image': image, 'restart_policy': {
+                    'Name': 'on-failure', 'MaximumRetryCount': '-1'}},
+                 'restart_policy.MaximumRetryCount: '),
+                ({'image': image, 'restart_policy': {
+                    'Name': 'on-failure', 'MaximumRetryCount': 10 ** 6}},
+                 'restart_policy: maximum retry count must be at most'),
+                ({'image': image, 'restart_policy': {'Name': 'no',
+                                                     'Delay': 1}},
+                 'restart_policy.Delay: is not a known field'),
                 ({'image': image, 'security_groups': ['web']},
                  'security_groups: the container has no network'),
                 ({'image': image, 'wings': 2},
@@ -204,8 +216,7 @@ class NotImplementedTest(base.FacadeTestCase):
                                     'higgins.not_implemented')
                 self.assertEqual('%s: %s' % (verb.name, verb.not_implemented),
                                  detail)
-        for method, name in (('POST', 'execute'), ('GET', 'top'),
-                             ('GET', 'stats')):
+        for method, name in (('POST', 'execute'), ('GET', 'top')):
             self.error(self.call(method, '/v1/containers/%s/%s'
                                  % (uuid, name)), 501,
                        'higgins.not_implemented')

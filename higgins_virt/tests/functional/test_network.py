@@ -126,6 +126,33 @@ class PortWiringTest(NetworkTestCase):
             self.assertIn(' 0% packet loss', self.ping_from(source, v4))
             self.assertIn(' 0% packet loss', self.ping_from(source, v6))
 
+    def test_diagnostics_count_the_ports_traffic(self):
+        port_a, port_b = self.neutron.add_port(), self.neutron.add_port()
+        server_a = self.boot_with_ports([port_a])
+        self.boot_with_ports([port_b])
+        v4 = port_b['fixed_ips'][0]['ip_address']
+        self.assertIn(' 0% packet loss', self.ping_from(server_a, v4))
+        nics = self.admin_api.api_get(
+            '/servers/%s/diagnostics' % server_a['id']).body['nic_details']
+        # Read after Nova's answer: the kernel's counters inside the
+        # container can only have grown since.
+        inside = {name: int(self.sh(
+            server_a, 'cat /sys/class/net/eth0/statistics/' + name))
+            for name in ('rx_packets', 'tx_packets', 'rx_bytes',
+                         'tx_bytes')}
+        self.assertEqual([port_a['mac_address']],
+                         [n['mac_address'] for n in nics])
+        nic = nics[0]
+        # Two echo requests out and two replies in, at least.
+        self.assertGreaterEqual(nic['tx_packets'], 2)
+        self.assertGreaterEqual(nic['rx_packets'], 2)
+        for key, name in (('rx_packets', 'rx_packets'),
+                          ('tx_packets', 'tx_packets'),
+                          ('rx_octets', 'rx_bytes'),
+                          ('tx_octets', 'tx_bytes')):
+            self.assertLessEqual(nic[key], inside[name], key)
+            self.assertGreater(nic[key], 0, key)
+
     def ping_from(self, server, address):
         # busybox's ping needs a raw socket the server's container does not
         # have: a short-lived helper joins the same namespace with one.

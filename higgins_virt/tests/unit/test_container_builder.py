@@ -95,6 +95,21 @@ class BuildTest(test.NoDBTestCase):
         self.assertEqual('/srv', spec.workdir)
         self.assertEqual({'A': '1'}, spec.environment)
 
+    def test_restart_policies(self):
+        for value, engine in (('no', ('no', 0)),
+                              ('on-failure:2', ('on-failure', 2)),
+                              ('on-failure', ('on-failure', 0)),
+                              # A Nova stop stays final after an engine
+                              # restart too.
+                              ('always', ('unless-stopped', 0)),
+                              ('unless-stopped', ('unless-stopped', 0))):
+            spec = self._build(metadata={'higgins:restart_policy': value})
+            self.assertEqual(engine, (spec.restart_policy,
+                                      spec.restart_max_retries))
+            label = spec.labels.get('higgins.restart_policy')
+            self.assertEqual(None if engine[0] == 'no' else engine[0], label)
+        self.assertEqual('no', self._build().restart_policy)
+
     def test_invalid_metadata(self):
         self.assertRaises(metadata.InvalidMetadata, self._build,
                           metadata={'higgins:workdir': '/proc/self'})

@@ -69,8 +69,28 @@ class ContainerInfoTest(unittest.TestCase):
         inspected = docker_engine._container_info(
             {'Id': 'abc', 'Name': '/higgins-1',
              'State': {'Status': 'running'}, 'Config': {'Labels': {'a': 'b'}}})
-        self.assertEqual(listed, inspected)
+        for field in ('id', 'name', 'state', 'labels', 'raw_state'):
+            self.assertEqual(getattr(listed, field), getattr(inspected,
+                                                             field))
         self.assertEqual('higgins-1', listed.name)
+
+    def test_inspect_only_facts(self):
+        info = docker_engine._container_info({
+            'Id': 'abc', 'Name': '/x', 'RestartCount': 2,
+            'State': {'Status': 'exited', 'Pid': 0, 'ExitCode': 3,
+                      'StartedAt': '2026-11-26T13:08:12.193360245Z'},
+            'HostConfig': {'RestartPolicy': {'Name': 'on-failure',
+                                             'MaximumRetryCount': 2}}})
+        self.assertEqual(('on-failure', 2, 2, 3, None),
+                         (info.restart_policy, info.restart_max_retries,
+                          info.restart_count, info.exit_code, info.pid))
+        self.assertEqual('2026-11-26T13:08:12.193360+00:00',
+                         info.started_at.isoformat())
+        never = docker_engine._container_info({
+            'Id': 'abc', 'Name': '/x', 'State': {
+                'Status': 'created', 'StartedAt': '0001-01-01T00:00:00Z'}})
+        self.assertIsNone(never.started_at)
+        self.assertEqual('no', never.restart_policy)
 
     def test_unknown_state_is_kept_raw(self):
         info = docker_engine._container_info(
@@ -109,3 +129,18 @@ class UserNamespaceTest(unittest.TestCase):
                         ['name=usernsx'], None):
             self.assertFalse(docker_engine._remaps_users(
                 {'SecurityOptions': options}), options)
+
+
+class RestartPolicyTest(unittest.TestCase):
+
+    def _policy(self, name, retries=0):
+        return docker_engine._restart_policy(base.ContainerSpec(
+            name='x', image='i', labels={}, restart_policy=name,
+            restart_max_retries=retries))
+
+    def test_engine_restart_policies(self):
+        self.assertIsNone(self._policy('no'))
+        self.assertEqual({'Name': 'on-failure', 'MaximumRetryCount': 2},
+                         self._policy('on-failure', 2))
+        self.assertEqual({'Name': 'unless-stopped'},
+                         self._policy('unless-stopped'))

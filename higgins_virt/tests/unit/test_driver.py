@@ -347,6 +347,39 @@ class EventTest(DriverTestCase):
             container_id='c', kind=base.EVENT_STOPPED, labels={}))
         self.assertEqual([], emitted)
 
+    def _exit_of_a_restarting_container(self, state_after):
+        emitted = []
+        self.driver.register_event_listener(emitted.append)
+        self.driver._states.replace({}, time.monotonic())
+        self.engine.inspect.return_value = _container(self.instance.uuid,
+                                                      state_after)
+        self.driver._handle_engine_event(base.ContainerEvent(
+            container_id='c', kind=base.EVENT_STOPPED,
+            labels={'higgins.instance_uuid': self.instance.uuid,
+                    'higgins.restart_policy': 'on-failure'}))
+        self.engine.inspect.assert_called_once_with('c')
+        return emitted
+
+    def test_an_exit_the_engine_answers_with_a_restart_is_not_a_stop(self):
+        for state in (base.RESTARTING, base.RUNNING):
+            self.engine.reset_mock()
+            self.assertEqual([], self._exit_of_a_restarting_container(state))
+            self.assertEqual(power_state.RUNNING,
+                             self.driver.get_info(self.instance).state)
+
+    def test_an_exit_the_engine_gives_up_on_is_a_stop(self):
+        emitted = self._exit_of_a_restarting_container(base.EXITED)
+        self.assertEqual([virtevent.EVENT_LIFECYCLE_STOPPED],
+                         [e.get_transition() for e in emitted])
+        self.assertEqual(power_state.SHUTDOWN,
+                         self.driver.get_info(self.instance).state)
+
+    def test_an_exit_without_a_policy_asks_the_engine_nothing(self):
+        self.driver._handle_engine_event(base.ContainerEvent(
+            container_id='c', kind=base.EVENT_STOPPED,
+            labels={'higgins.instance_uuid': self.instance.uuid}))
+        self.engine.inspect.assert_not_called()
+
     def test_an_event_sets_the_state_it_leaves(self):
         # A fresh, empty listing: only the events can answer.
         self.driver._states.replace({}, time.monotonic())
