@@ -55,6 +55,9 @@ connection = $(db_url nova nova)
 # saw the same best host (the one with more free disk) and a burst of 20
 # landed on one host, whose claims run one at a time.
 host_subset_size = 2
+# Nova's defaults, and the hints that place a server with or away from
+# another (the end-to-end network tests use them).
+enabled_filters = ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter,SameHostFilter,DifferentHostFilter
 [scheduler]
 discover_hosts_in_cells_interval = 10
 # One worker each keeps the all-in-one's memory small.
