@@ -1,7 +1,10 @@
 """Boot latency and concurrency on the all-in-one, as a client sees them.
 
 Through openstacksdk with the demo user's Keystone token, against Nova's
-API (the image `busybox`, the flavor `c1.tiny`, no Neutron port):
+API (the image `busybox`, the flavor `c1.tiny`; no Neutron port, or with
+--network NAME one port on the demo project's network NAME, e.g. `private`,
+so that create→ACTIVE includes plugging it and Neutron's
+network-vif-plugged):
 
 1. sequential: N servers one after another, each created, awaited ACTIVE
    and deleted (awaited gone); p50/p99 of create→ACTIVE and of the cycle;
@@ -17,7 +20,7 @@ latency includes up to one poll interval. Every server and container made
 here is removed at the end, also on failure.
 
 usage: /opt/higgins-aio/venv/bin/python benchmarks/aio_boot.py
-       [--sequential N] [--burst M] [--poll S]
+       [--sequential N] [--burst M] [--poll S] [--network NAME]
 Needs `contrib/aio/higgins-aio up`.
 """
 import argparse
@@ -34,8 +37,15 @@ NOVA = {'OpenStack-API-Version': 'compute 2.79'}
 class Cloud:
     """Creates, watches and deletes the benchmark's servers."""
 
-    def __init__(self, poll):
+    def __init__(self, poll, network=None):
         self.conn = aio_cloud.demo_connection()
+        if network:
+            found = self.conn.network.find_network(
+                network, project_id=self.conn.current_project_id,
+                ignore_missing=False)
+            self.networks = [{'uuid': found.id}]
+        else:
+            self.networks = 'none'
         self.session = self.conn.session
         self.nova = self.session.get_endpoint(service_type='compute',
                                               interface='public')
@@ -49,7 +59,7 @@ class Cloud:
         response = self.session.post(
             self.nova + '/servers', headers=NOVA, json={'server': {
                 'name': '%s%d' % (self.prefix, n), 'imageRef': self.image,
-                'flavorRef': self.flavor, 'networks': 'none'}})
+                'flavorRef': self.flavor, 'networks': self.networks}})
         server_id = response.json()['server']['id']
         self.made.add(server_id)
         return server_id
@@ -159,8 +169,12 @@ def main():
     parser.add_argument('--sequential', type=int, default=50)
     parser.add_argument('--burst', type=int, default=20)
     parser.add_argument('--poll', type=float, default=0.25)
+    parser.add_argument('--network', help="one port on the demo project's "
+                        'network of this name (default: no port)')
     args = parser.parse_args()
-    cloud = Cloud(args.poll)
+    cloud = Cloud(args.poll, args.network)
+    print('servers with %s' % ('a port on %s' % args.network
+                               if args.network else 'no port'))
     engines = aio_cloud.engines()
     try:
         # Warm-up: the first boot on each host may fetch the image.

@@ -61,6 +61,7 @@ def shell_variables():
         'HIGGINS_DEFAULT_FLAVORS': flavors,
         'HIGGINS_LABEL_MANAGED': LABEL_MANAGED,
         'HIGGINS_LABEL_HOST': LABEL_HOST,
+        'HIGGINS_LABEL_INSTANCE': LABEL_INSTANCE_UUID,
     }
     return ''.join('%s=%s\n' % (name, shlex.quote(value))
                    for name, value in facts.items())

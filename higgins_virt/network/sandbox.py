@@ -36,10 +36,13 @@ NANO_CPUS = 10 ** 8
 # The engine turns IPv6 off in namespaces it does not give IPv6 to; ports
 # carry IPv6 addresses, so the sandbox's namespace keeps it on.
 # Unprivileged ICMP echo sockets, as the engine allows on its own networks:
-# a ping that uses them (iputils) needs no CAP_NET_RAW.
+# a ping that uses them (iputils) needs no CAP_NET_RAW. The kernel refuses a
+# range with a group the container's user namespace does not map, and an
+# engine with --userns-remap maps 65536 ids (the engine's own
+# 0-2147483647 made every sandbox fail to start there).
 SYSCTLS = {'net.ipv6.conf.all.disable_ipv6': '0',
            'net.ipv6.conf.default.disable_ipv6': '0',
-           'net.ipv4.ping_group_range': '0 2147483647'}
+           'net.ipv4.ping_group_range': '0 65535'}
 
 
 class SandboxUnavailable(Exception):

@@ -10,6 +10,7 @@ usage: bootstrap.py accounts DEMO_PASSWORD
        bootstrap.py service NAME TYPE URL DESCRIPTION SERVICE_PASSWORD
        bootstrap.py image BUSYBOX_ARCHIVE      (needs Glance)
        bootstrap.py flavors                     (needs Nova's API)
+       bootstrap.py networks                    (needs Neutron's API)
        bootstrap.py facade-demo                 (as the demo user)
        bootstrap.py facade-show
 """
@@ -111,6 +112,68 @@ def ensure_image(conn, archive):
         hypervisor_type='docker', wait=True)
 
 
+PUBLIC_NETWORK = 'public'
+PRIVATE_NETWORK = 'private'
+
+
+def ensure_public_network(conn):
+    """The external network on physnet `public` (lib/ovs.sh's br-ex)."""
+    network = conn.network.find_network(PUBLIC_NETWORK)
+    if network is None:
+        network = conn.network.create_network(
+            name=PUBLIC_NETWORK, is_router_external=True, is_shared=False,
+            provider_network_type='flat',
+            provider_physical_network='public')
+    if not list(conn.network.subnets(network_id=network.id)):
+        conn.network.create_subnet(
+            name=PUBLIC_NETWORK + '-subnet', network_id=network.id,
+            ip_version=4, cidr=os.environ['AIO_PUBLIC_CIDR'],
+            # No gateway: the host ($AIO_PUBLIC_HOST_IP, on the link) is
+            # all the routers reach; nothing is routed beyond it.
+            gateway_ip=None, is_dhcp_enabled=False,
+            allocation_pools=[{'start': os.environ['AIO_PUBLIC_POOL_START'],
+                               'end': os.environ['AIO_PUBLIC_POOL_END']}])
+    return network
+
+
+def ensure_project_network(conn, project, public):
+    """``project``'s `private` network, subnet and router to `public`.
+
+    Higgins writes every address into the container itself, so the subnet
+    needs no DHCP server.
+    """
+    network = conn.network.find_network(PRIVATE_NETWORK,
+                                        project_id=project.id)
+    if network is None:
+        network = conn.network.create_network(name=PRIVATE_NETWORK,
+                                              project_id=project.id)
+    subnets = list(conn.network.subnets(network_id=network.id))
+    if subnets:
+        subnet = subnets[0]
+    else:
+        subnet = conn.network.create_subnet(
+            name=PRIVATE_NETWORK + '-subnet', network_id=network.id,
+            project_id=project.id, ip_version=4,
+            cidr=os.environ['AIO_PRIVATE_CIDR'], is_dhcp_enabled=False)
+    router = conn.network.find_router('router', project_id=project.id)
+    if router is None:
+        router = conn.network.create_router(
+            name='router', project_id=project.id,
+            external_gateway_info={'network_id': public.id})
+    interfaces = conn.network.ports(device_id=router.id,
+                                    network_id=network.id)
+    if not list(interfaces):
+        conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+
+
+def ensure_networks(conn):
+    public = ensure_public_network(conn)
+    for project_name in ('demo', 'alt_demo'):
+        project = conn.identity.find_project(project_name,
+                                             domain_id='default')
+        ensure_project_network(conn, project, public)
+
+
 FACADE_DEMO = 'aio-facade-demo'
 FACADE_HEADERS = {'OpenStack-API-Version': 'container 1.40'}
 
@@ -172,6 +235,8 @@ def main():
     elif phase == 'flavors':
         ensure_flavors(conn)
         ensure_quotas(conn)
+    elif phase == 'networks':
+        ensure_networks(conn)
     elif phase == 'facade-demo':
         facade_demo(conn, os.environ['FACADE_URL'])
     elif phase == 'facade-show':

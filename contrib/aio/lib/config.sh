@@ -19,6 +19,19 @@ NOVA_PORT=8774
 SERIALPROXY_PORT=6083
 FACADE_PORT=9517
 RABBIT_PORT=5672
+# OpenFlow controller of host N's Neutron OVS agent: OVS_OF_PORT_BASE + N.
+OVS_OF_PORT_BASE=6650
+
+# The external network (floating IPs): the host's address on br-ex and
+# what Neutron may hand out. Private space, routed nowhere else.
+AIO_PUBLIC_CIDR=172.31.240.0/24
+AIO_PUBLIC_PREFIX=24
+AIO_PUBLIC_HOST_IP=172.31.240.1
+AIO_PUBLIC_POOL_START=172.31.240.100
+AIO_PUBLIC_POOL_END=172.31.240.199
+# The projects' own networks (addresses only inside containers and router
+# namespaces, so they may overlap).
+AIO_PRIVATE_CIDR=10.0.0.0/24
 
 KEYSTONE_URL=http://$AIO_HOST:$KEYSTONE_PORT/v3
 GLANCE_URL=http://$AIO_HOST:$GLANCE_PORT
@@ -29,7 +42,8 @@ FACADE_URL=http://$AIO_HOST:$FACADE_PORT
 # Where users' websockets reach serial consoles (nova-serialproxy).
 SERIALPROXY_URL=ws://$AIO_HOST:$SERIALPROXY_PORT/
 export AIO_HOST KEYSTONE_URL GLANCE_URL PLACEMENT_URL NEUTRON_URL NOVA_URL \
-    FACADE_URL SERIALPROXY_URL
+    FACADE_URL SERIALPROXY_URL AIO_PUBLIC_CIDR AIO_PUBLIC_HOST_IP \
+    AIO_PUBLIC_POOL_START AIO_PUBLIC_POOL_END AIO_PRIVATE_CIDR
 
 # Serial console endpoints: compute host N listens on its own window of
 # CONSOLE_PORTS_PER_HOST ports from CONSOLE_PORT_BASE (the hosts share one

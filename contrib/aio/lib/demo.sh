@@ -12,14 +12,16 @@
 # shellcheck disable=SC2016  # $(hostname) is for the container's shell
 DEMO_COMMAND='["sh", "-c", "echo Hello from a Higgins container on $(hostname); sleep 1000000"]'
 
-# init_demo: the flavors, quotas and image.
+# init_demo: the flavors, quotas, image, and the networks: `public`
+# (external) and, for demo and alt_demo each, `private` with a router.
 init_demo() {
     local archive=$AIO_DATA/busybox.tar
     [ -s "$archive" ] || run "$AIO_LOG/bootstrap.log" \
         docker -H "unix://$(engine_socket 1)" save -o "$archive" higgins/busybox:latest
     (admin_env
      run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" image "$archive"
-     run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" flavors)
+     run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" flavors
+     run "$AIO_LOG/bootstrap.log" "$AIO_VENV/bin/python" "$LIB/bootstrap.py" networks)
 }
 
 # demo_server_id: the demo project's aio-demo server, if there is one.
@@ -32,24 +34,52 @@ demo_flavor() {
     echo "${HIGGINS_DEFAULT_FLAVORS%%:*}"
 }
 
-# start_demo_server: aio-demo, unless it exists.
+# start_demo_server: aio-demo, unless it exists: then it is started if it
+# is stopped, and made anew if it failed.
 start_demo_server() {
-    local id
+    local id status
     id=$(demo_env; demo_server_id)
+    if [ -n "$id" ]; then
+        status=$(demo_env; openstack_cli server show "$id" -f value -c status)
+        case $status in
+            SHUTOFF)
+                (demo_env; run "$AIO_LOG/demo.log" "$AIO_VENV/bin/openstack" \
+                    server start "$id")
+                wait_for "aio-demo to start" 120 demo_server_active "$id" ;;
+            ERROR)
+                (demo_env; run "$AIO_LOG/demo.log" "$AIO_VENV/bin/openstack" \
+                    server delete --wait "$id")
+                id= ;;
+        esac
+    fi
     if [ -z "$id" ]; then
         (demo_env; run "$AIO_LOG/demo.log" "$AIO_VENV/bin/openstack" server create \
-            --flavor "$(demo_flavor)" --image busybox --nic none \
+            --flavor "$(demo_flavor)" --image busybox --network private \
             --property "higgins:command=$DEMO_COMMAND" --wait aio-demo)
     fi
 }
 
-# show_demo_server: aio-demo's status and console output.
+demo_server_active() {
+    [ "$(demo_env; openstack_cli server show "$1" -f value -c status)" = ACTIVE ]
+}
+
+# show_demo_server: aio-demo's status as Nova and as the engine see it,
+# its addresses and console output.
 show_demo_server() {
     (
-        local id
+        local id host n state
         demo_env
         id=$(demo_server_id)
-        echo "aio-demo ($id): $(openstack_cli server show "$id" -f value -c status)"
+        host=$(admin_env; openstack_cli server show "$id" -f value \
+               -c OS-EXT-SRV-ATTR:host)
+        n=${host##*-}
+        state=$(docker -H "unix://$(engine_socket "$n")" ps -a \
+                --filter "label=$HIGGINS_LABEL_INSTANCE=$id" \
+                --format '{{.State}}' 2>/dev/null | head -n1)
+        echo "aio-demo ($id) on $host: Nova says" \
+            "$(openstack_cli server show "$id" -f value -c status)," \
+            "the engine says ${state:-no container}"
+        echo "addresses: $(openstack_cli server show "$id" -f value -c addresses)"
         echo "console:"
         openstack_cli console log show "$id" | sed 's/^/  /' ||
             echo "  (no console output: see 'openstack server show $id')"

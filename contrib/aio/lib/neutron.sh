@@ -1,12 +1,40 @@
 # shellcheck shell=bash
-# Neutron's API on $NEUTRON_PORT (gunicorn), ML2 with no agents. Nova asks
-# Neutron about every server (ports, security groups), so the cloud needs
-# its API; servers are created with no ports until Higgins plugs networks.
-# Needs: common.sh, config.sh, mariadb.sh, rabbitmq.sh and keystone.sh
-# sourced, $AIO_SECRETS loaded.
+# Neutron: the API on $NEUTRON_PORT (gunicorn), the RPC server its agents
+# talk to, one Open vSwitch agent per compute host and an L3 agent on host 1.
+#
+# ML2 with the `openvswitch` mechanism driver on lib/ovs.sh's bridges:
+# tenant networks are VLANs of physnet `tenant` (host N's br-phys-N, all
+# patched into one switch bridge), the external network is the flat physnet
+# `public` (br-ex, on host 1 only). Every agent carries its compute host's
+# name and its own integration bridge (br-int-N, reported to the server, so
+# each port's binding names the bridge of the host it is bound to), and the
+# `openvswitch` firewall driver enforces security groups with the userspace
+# datapath's conntrack. No DHCP agent: Higgins configures every address
+# itself, so subnets are created without DHCP.
+# Needs: common.sh, config.sh, mariadb.sh, rabbitmq.sh, keystone.sh and
+# ovs.sh sourced, $AIO_SECRETS loaded.
 
 install_neutron() {
     need_pip 'neutron==29.*'
+}
+
+# The agents run as root already: no sudo or rootwrap in front of their
+# commands (root_helper is empty), and the venv's tools are on their PATH.
+neutron_agent_env() {
+    echo "PATH=$AIO_VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+}
+
+# neutron_privsep_sections INI: how the agent reading neutron.conf and INI
+# starts its privsep helpers: the venv's, without sudo (an empty root_helper
+# leaves oslo.privsep's default, sudo, in place).
+neutron_privsep_sections() {
+    local section helper
+    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/neutron/neutron.conf"
+    helper="$helper --config-file $1"
+    for section in privsep privsep_dhcp_release privsep_ovs_vsctl \
+            privsep_namespace privsep_conntrack privsep_link; do
+        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
+    done
 }
 
 configure_neutron() {
@@ -16,30 +44,92 @@ configure_neutron() {
 [DEFAULT]
 log_file = $AIO_LOG/neutron.log
 core_plugin = ml2
-service_plugins =
+service_plugins = router
 auth_strategy = keystone
 api_paste_config = $AIO_ETC/neutron/api-paste.ini
 state_path = $AIO_DATA/neutron
 transport_url = $(rabbit_url)
-notify_nova_on_port_status_changes = false
-notify_nova_on_port_data_changes = false
+# Nova waits for network-vif-plugged before it calls a server ACTIVE.
+notify_nova_on_port_status_changes = true
+notify_nova_on_port_data_changes = true
+# One RPC process, which also takes the agents' state reports.
+rpc_workers = 1
+rpc_state_report_workers = 0
 [database]
 connection = $(db_url neutron neutron)
 [oslo_concurrency]
 lock_path = $AIO_DATA/neutron/locks
+[agent]
+root_helper =
 $(authtoken_section neutron)
+$(service_auth nova neutron)
 EOT
     cat >"$AIO_ETC/neutron/plugins/ml2/ml2_conf.ini" <<EOT
 [ml2]
-type_drivers = flat
-tenant_network_types =
-mechanism_drivers =
+type_drivers = flat,vlan
+tenant_network_types = vlan
+mechanism_drivers = openvswitch
 extension_drivers = port_security
+[ml2_type_flat]
+flat_networks = public
+[ml2_type_vlan]
+network_vlan_ranges = tenant:100:199
+[securitygroup]
+firewall_driver = openvswitch
+enable_security_group = true
+EOT
+    local n
+    for n in $(seq 1 "$(computes)"); do
+        configure_neutron_ovs_agent "$n"
+    done
+    # shellcheck disable=SC2094  # the helper is told the file's name only
+    cat >"$AIO_ETC/neutron/l3_agent.ini" <<EOT
+[DEFAULT]
+host = $(compute_host 1)
+log_file = $AIO_LOG/neutron-l3-agent.log
+interface_driver = openvswitch
+# The router's ends are veth pairs: an OVS internal port of the userspace
+# datapath stops working once moved into the router's namespace.
+ovs_use_veth = true
+enable_metadata_proxy = false
+[ovs]
+integration_bridge = $(ovs_int_bridge 1)
+ovsdb_connection = unix:/var/run/openvswitch/db.sock
+[agent]
+root_helper =
+$(neutron_privsep_sections "$AIO_ETC/neutron/l3_agent.ini")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
     write_wsgi_shim neutron neutron.wsgi.api \
         'import sqlalchemy.orm; sqlalchemy.orm.configure_mappers()'
+}
+
+# configure_neutron_ovs_agent N: the OVS agent of compute host N.
+configure_neutron_ovs_agent() {
+    local n=$1 mappings
+    mappings="tenant:$(ovs_phys_bridge "$n")"
+    # Only host 1 runs the router, so only it needs the external network.
+    [ "$n" -eq 1 ] && mappings="$mappings,public:$OVS_EX_BRIDGE"
+    # shellcheck disable=SC2094  # the helper is told the file's name only
+    cat >"$AIO_ETC/neutron/ovs-agent-$n.ini" <<EOT
+[DEFAULT]
+host = $(compute_host "$n")
+log_file = $AIO_LOG/neutron-ovs-agent-$n.log
+[ovs]
+integration_bridge = $(ovs_int_bridge "$n")
+bridge_mappings = $mappings
+datapath_type = netdev
+ovsdb_connection = unix:/var/run/openvswitch/db.sock
+of_listen_port = $((OVS_OF_PORT_BASE + n))
+[agent]
+tunnel_types =
+root_helper =
+[securitygroup]
+firewall_driver = openvswitch
+enable_security_group = true
+$(neutron_privsep_sections "$AIO_ETC/neutron/ovs-agent-$n.ini")
+EOT
 }
 
 init_neutron() {
@@ -51,13 +141,54 @@ init_neutron() {
 }
 
 start_neutron() {
+    local n conf=(--config-file "$AIO_ETC/neutron/neutron.conf")
     start_wsgi_service neutron "$NEUTRON_PORT" aio_neutron_wsgi \
         OS_NEUTRON_CONFIG_DIR="$AIO_ETC/neutron"
+    start_service neutron-rpc-server "$AIO_VENV/bin/neutron-rpc-server" "${conf[@]}" \
+        --config-file "$AIO_ETC/neutron/plugins/ml2/ml2_conf.ini" \
+        --log-file "$AIO_LOG/neutron-rpc-server.log"
+    for n in $(seq 1 "$(computes)"); do
+        start_service "neutron-ovs-agent-$n" env "$(neutron_agent_env)" \
+            "$AIO_VENV/bin/neutron-openvswitch-agent" "${conf[@]}" \
+            --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
+    done
+    start_service neutron-l3-agent env "$(neutron_agent_env)" \
+        "$AIO_VENV/bin/neutron-l3-agent" "${conf[@]}" \
+        --config-file "$AIO_ETC/neutron/l3_agent.ini"
     wait_for "Neutron" 60 http_up "$NEUTRON_URL"
+    # shellcheck disable=SC2034  # read by fail (common.sh)
+    STEP_LOG=$AIO_LOG/neutron-ovs-agent-1.log
+    wait_for "$(($(computes) + 1)) Neutron agents" 120 neutron_agents_up \
+        $(($(computes) + 1))
 }
 
+# neutron_agents_up COUNT: at least COUNT agents report alive.
+neutron_agents_up() {
+    local alive
+    alive=$(admin_env; openstack_cli network agent list -f value -c Alive |
+            grep -c '^True$' || true)
+    [ "$alive" -ge "$1" ]
+}
+
+# neutron_agents: the agents, alive or not, and their hosts (for status).
+neutron_agents() {
+    (admin_env; openstack_cli network agent list \
+        -c 'Agent Type' -c Host -c Alive -c State 2>/dev/null || true)
+}
+
+# stop_neutron [N]: every Neutron service (with N, only the OVS agents of
+# the compute hosts beyond N).
 stop_neutron() {
-    stop_service neutron
+    local pidfile name
+    for pidfile in "$AIO_RUN"/neutron-ovs-agent-*.pid; do
+        [ -e "$pidfile" ] || continue
+        name=$(basename "$pidfile" .pid)
+        [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
+    done
+    [ -n "${1:-}" ] && return 0
+    for name in neutron-l3-agent neutron-rpc-server neutron; do
+        stop_service "$name"
+    done
 }
 
 cleanup_neutron() {

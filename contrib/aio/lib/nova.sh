@@ -35,6 +35,12 @@ initial_ram_allocation_ratio = 1.5
 # and a burst of 20 on two hosts lost one to NoValidHost as soon as any
 # other server was running. Not initial_*: it applies to existing hosts too.
 disk_allocation_ratio = 4.0
+# A server is ACTIVE only once Neutron's agent wired its ports.
+vif_plugging_is_fatal = true
+vif_plugging_timeout = 120
+# A compute host that comes back (up after down) brings its servers
+# back to the state Nova has for them.
+resume_guests_state_on_host_boot = true
 [api]
 auth_strategy = keystone
 [wsgi]
@@ -49,6 +55,9 @@ connection = $(db_url nova nova)
 # saw the same best host (the one with more free disk) and a burst of 20
 # landed on one host, whose claims run one at a time.
 host_subset_size = 2
+# Nova's defaults, and the hints that place a server with or away from
+# another (the end-to-end network tests use them).
+enabled_filters = ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter,SameHostFilter,DifferentHostFilter
 [scheduler]
 discover_hosts_in_cells_interval = 10
 # One worker each keeps the all-in-one's memory small.
@@ -70,9 +79,12 @@ base_url = $SERIALPROXY_URL
 proxyclient_address = $AIO_HOST
 serialproxy_host = $AIO_HOST
 serialproxy_port = $SERIALPROXY_PORT
+[os_vif_ovs]
+# The local socket: no OVSDB TCP listener is needed.
+ovsdb_connection = unix:/var/run/openvswitch/db.sock
 [higgins]
-# No Neutron in the all-in-one yet: containers use the engine's bridge.
-network_mode = bridge
+# Containers get Neutron's ports only; a server without ports has loopback.
+network_mode = none
 # Images that name an engine reference (the facade's image_driver=docker):
 # only the busybox image the all-in-one builds on every engine itself.
 image_reference_patterns = docker.io/higgins/busybox:*
@@ -108,8 +120,21 @@ instances_path = $AIO_DATA/nova/compute-$n/instances
 engine_url = unix://$(engine_socket "$n")
 [serial_console]
 port_range = $first:$((first + CONSOLE_PORTS_PER_HOST))
+$(nova_privsep_sections "$n")
 EOT
     mkdir -p "$AIO_DATA/nova/compute-$n/instances"
+}
+
+# nova_privsep_sections N: how compute host N starts its privsep helpers.
+# nova-compute runs as root, so without sudo; the helper is the venv's and
+# reads the same configuration files.
+nova_privsep_sections() {
+    local section helper
+    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/nova/nova.conf"
+    helper="$helper --config-file $AIO_ETC/nova/compute-$1.conf"
+    for section in higgins_net_admin vif_plug_ovs_privileged nova_sys_admin; do
+        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
+    done
 }
 
 nova_manage() {

@@ -42,7 +42,8 @@ def connect(user):
         user_domain_name=env['OS_USER_DOMAIN_NAME'],
         project_domain_name=env['OS_PROJECT_DOMAIN_NAME'],
         region_name=env['OS_REGION_NAME'],
-        # No Neutron in the all-in-one: servers are created with no ports.
+        # 2.37: servers are created with networks='none' unless a test
+        # gives them networks.
         compute_api_version='2.37')
 
 

@@ -38,6 +38,19 @@ def containers(demo):
             client.containers.delete(uuid, force=True)
         except NOT_FOUND:
             pass
+        except zun_exc.Conflict:
+            # Already being deleted (a test's own delete: releasing a
+            # Neutron port outlasts the container).
+            wait_until('container %s to go' % uuid,
+                       lambda: gone(client, uuid))
+
+
+def gone(client, uuid):
+    try:
+        client.containers.get(uuid)
+    except NOT_FOUND:
+        return True
+    return False
 
 
 def test_zunclient_lifecycle_through_the_facade(admin, demo, containers,

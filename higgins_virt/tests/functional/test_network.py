@@ -153,6 +153,22 @@ class PortWiringTest(NetworkTestCase):
             self.assertLessEqual(nic[key], inside[name], key)
             self.assertGreater(nic[key], 0, key)
 
+    def test_tcp_between_two_servers_on_one_bridge(self):
+        # The userspace datapath forwards packets as the veth gave them: a
+        # checksum left to offload would reach the other side unfinished,
+        # and TCP (unlike ping) would never connect.
+        port_a, port_b = self.neutron.add_port(), self.neutron.add_port()
+        server_a = self.boot_with_ports([port_a])
+        server_b = self.boot_with_ports([port_b])
+        self.container(server_b).exec_run(
+            ['nc', '-ll', '-p', '8080', '-e', 'echo', 'tcp-marker'],
+            detach=True)
+        for ip in port_b['fixed_ips']:
+            result = self.container(server_a).exec_run(
+                ['nc', '-w', '3', ip['ip_address'], '8080'])
+            self.assertEqual(0, result.exit_code, result.output)
+            self.assertIn(b'tcp-marker', result.output)
+
     def ping_from(self, server, address):
         # busybox's ping needs a raw socket the server's container does not
         # have: a short-lived helper joins the same namespace with one.
