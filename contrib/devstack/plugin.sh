@@ -11,6 +11,10 @@
 _XTRACE_HIGGINS=$(set +o | grep xtrace)
 set -o xtrace
 
+# Shared with the all-in-one; devstack sources this file through the
+# $HIGGINS_DIR/devstack link, hence readlink.
+HIGGINS_TEMPEST_FEATURES=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../tempest/disabled-features
+
 # Served by uWSGI on its own port, outside devstack's Apache and TLS proxy.
 HIGGINS_API_URL=http://$SERVICE_HOST:$HIGGINS_API_PORT
 
@@ -122,16 +126,14 @@ function start_higgins_api {
     fi
 }
 
-# configure_tempest_for_higgins: what Higgins hosts cannot do (see
-# docs/support-matrix.md), so Tempest skips it.
+# configure_tempest_for_higgins: what Higgins hosts cannot do (the list and
+# its reasons: contrib/tempest/disabled-features, shared with the
+# all-in-one), so Tempest skips it.
 function configure_tempest_for_higgins {
-    local feature
-    for feature in resize cold_migration live_migration rescue shelve \
-                   interface_attach change_password personality \
-                   vnc_console spice_console serial_console \
-                   attach_encrypted_volume; do
+    local feature _reason
+    while read -r feature _reason; do
         iniset "$TEMPEST_CONFIG" compute-feature-enabled "$feature" False
-    done
+    done < <(grep -v '^#' "$HIGGINS_TEMPEST_FEATURES")
 }
 
 # remove_higgins_containers: the containers Higgins created on this node's
