@@ -145,6 +145,7 @@ class Nova:
         """Ask Nova to detach a port (it answers before it is done)."""
         self._call('DELETE', '/servers/%s/os-interface/%s'
                    % (server_id, port_id))
+
     def diagnostics(self, server_id):
         """Nova's server diagnostics (2.48 and later: a fixed format).
 

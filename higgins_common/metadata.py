@@ -147,6 +147,8 @@ def parse_flag(value, key):
 def parse_run(value):
     """Whether the ``higgins:run`` value asks to start on creation."""
     return parse_flag(value, RUN_KEY)
+
+
 def parse_restart_policy(value):
     """``(policy, max retries)`` of a ``higgins:restart_policy`` value."""
     name, colon, count = value.strip().lower().partition(':')

@@ -389,6 +389,7 @@ class FakeNova:
         url = 'ws://127.0.0.1:6083/?token=%s' % uuidutils.generate_uuid()
         self.cloud.console_urls.append(url)
         return url
+
     def diagnostics(self, server_id):
         self._maybe_fail()
         server = self._get(server_id)
