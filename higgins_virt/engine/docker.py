@@ -348,6 +348,18 @@ class DockerEngine(base.ContainerEngine):
                 host_config=host_config)
         return created['Id']
 
+    def update_limits(self, ref, limits):
+        # Memory and swap go together: the engine refuses a memory limit
+        # above the swap limit already set.
+        body = {'NanoCpus': limits.nano_cpus or 0,
+                'Memory': limits.memory_bytes or 0,
+                'MemorySwap': limits.memory_swap_bytes or 0}
+        if limits.pids_limit:
+            body['PidsLimit'] = limits.pids_limit
+        with _as_engine_errors('update', ref):
+            docker_raw.post_json(self._client(), '/containers/{0}/update',
+                                 ref, data=body)
+
     def start(self, ref):
         with _as_engine_errors('start', ref):
             self._client().start(ref)
