@@ -9,9 +9,12 @@ and that no container, engine image or Glance image is left behind.
 """
 import os
 import unittest
+from unittest import mock
 
 from docker import errors as docker_errors
 from nova.compute import power_state
+from nova.virt import node
+from oslo_utils import uuidutils
 
 from higgins_common import contract
 from higgins_virt import migration
@@ -136,12 +139,18 @@ class TwoHostTestCase(MigrationTestCase):
         self.second_host = self.compute_host + '-b'
         self.second_engine = engine_fixtures.engine_client(SECOND_ENGINE_URL)
         self.addCleanup(self.second_engine.close)
+        # Cleanups run last-in first-out: containers before their images.
+        self.addCleanup(self._remove_second_engine_images)
         self.useFixture(engine_fixtures.EngineCleanupFixture(
             self.second_host, SECOND_ENGINE_URL))
-        self.addCleanup(self._remove_second_engine_images)
         # The driver reads its engine when the compute service builds it.
         self.flags(engine_url=SECOND_ENGINE_URL, group='higgins')
-        self._start_compute(self.second_host)
+        # Each real compute host has its own node identity file; in one
+        # process Nova keeps one identity, so the second host gets its own
+        # while it starts.
+        with mock.patch.object(node, 'LOCAL_NODE_UUID',
+                               uuidutils.generate_uuid()):
+            self._start_compute(self.second_host)
         self.flags(engine_url=None, group='higgins')
 
     def _remove_second_engine_images(self):
@@ -233,12 +242,16 @@ class EvacuateTest(TwoHostTestCase):
         source = self.container(server)
         self.write_mark(source)
         self.computes[self.compute_host].stop()
-        self.admin_api.force_down_service(self.compute_host, 'nova-compute',
-                                          True)
+        service = self.admin_api.get_services(
+            binary='nova-compute', host=self.compute_host)[0]
+        self.admin_api.put_service_force_down(service['id'], True)
 
+        # Since microversion 2.95 an evacuated server arrives stopped.
         server = self._evacuate_server(server,
                                        expected_host=self.second_host,
-                                       expected_state='ACTIVE')
+                                       expected_state='SHUTOFF')
+        self.assertNotEqual('running', self.second_container(server).status)
+        server = self._start_server(server)
         rebuilt = self.second_container(server)
         self.assertEqual('running', rebuilt.status)
         # Rebuilt from the image: the source's files did not come along.
@@ -247,9 +260,9 @@ class EvacuateTest(TwoHostTestCase):
         # compute service returns and removes it.
         self.assertEqual('running', self.container(server).status)
 
-        self.admin_api.force_down_service(self.compute_host, 'nova-compute',
-                                          False)
+        # The returning host's compute service removes what was evacuated.
         self.computes[self.compute_host] = self.restart_compute_service(
             self.computes[self.compute_host], keep_hypervisor_state=False)
+        self.admin_api.put_service_force_down(service['id'], False)
         self.assertGone(self.engine, server)
         self.assertEqual('running', self.second_container(server).status)
