@@ -603,7 +603,8 @@ class HigginsDriver(driver.ComputeDriver):
     def migrate_disk_and_power_off(self, context, instance, dest, flavor,
                                    network_info, block_device_info=None,
                                    timeout=0, retry_interval=0):
-        if migration.is_same_host(migration.migration_of(context, instance)):
+        if migration.moves_within_host(context, instance, dest, self._host,
+                                       CONF.my_ip):
             self._resize_in_place(instance, flavor)
             return migration.in_place_disk_info()
         was_running = self.get_info(instance, use_cache=False).state

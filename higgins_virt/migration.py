@@ -50,6 +50,17 @@ def is_same_host(migration):
     return migration.source_compute == migration.dest_compute
 
 
+def moves_within_host(context, instance, dest, host, my_ip):
+    """Whether the resize or migration of ``instance`` stays on ``host``.
+
+    Nova's migration record says; without one (a caller outside Nova's
+    resize flow), ``dest``, the destination's address or name, does.
+    """
+    if instance.migration_context is not None:
+        return is_same_host(migration_of(context, instance))
+    return dest in (host, my_ip)
+
+
 def is_same_host_revert(context, instance, task_state):
     """Whether Nova's revert is destroying a server resized in place.
 

@@ -42,6 +42,8 @@ class MigrationTestCase(test_driver.DriverTestCase):
         self.driver._image_api = self.image_api
 
     def migrate(self, dest='node-1', flavor=None):
+        self.instance.migration_context = objects.MigrationContext(
+            migration_id=1)
         with mock.patch.object(migration, 'migration_of',
                                return_value=_migration(dest)):
             return self.driver.migrate_disk_and_power_off(
@@ -177,6 +179,20 @@ class OtherHostTest(MigrationTestCase):
                                             _migration('node-2'),
                                             power_on=False)
         self.engine.start.assert_not_called()
+
+
+class WithoutMigrationRecordTest(MigrationTestCase):
+
+    def test_destination_address_decides(self):
+        self.instance.migration_context = None
+        self.flags(my_ip='10.0.0.1')
+        self.driver.migrate_disk_and_power_off(
+            None, self.instance, '10.0.0.1', _flavor(), [])
+        self.engine.update_limits.assert_called_once()
+        self.engine.stop.assert_not_called()
+        self.driver.migrate_disk_and_power_off(
+            None, self.instance, '10.0.0.2', _flavor(), [])
+        self.engine.stop.assert_called_once()
 
 
 class CapabilitiesTest(MigrationTestCase):
