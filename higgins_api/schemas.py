@@ -18,6 +18,8 @@ _ANY_OBJECT = {'type': ['object', 'null']}
 _ANY_LIST = {'type': ['array', 'null']}
 _ANY_FLAG = {'type': ['boolean', 'null']}
 _ANY_STRING = {'type': ['string', 'null'], 'maxLength': 255}
+_CPU = {'type': 'number', 'exclusiveMinimum': 0}
+_MEMORY = {'type': ['string', 'integer']}
 
 CREATE = {
     'type': 'object',
@@ -27,8 +29,8 @@ CREATE = {
         'image_driver': _IMAGE_DRIVER,
         'command': _ARGV,
         'entrypoint': _ARGV,
-        'cpu': {'type': 'number', 'exclusiveMinimum': 0},
-        'memory': {'type': ['string', 'integer']},
+        'cpu': _CPU,
+        'memory': _MEMORY,
         'disk': {'type': 'integer', 'minimum': 0},
         'workdir': {'type': 'string', 'maxLength': 255},
         'environment': _STRING_MAP,
@@ -71,7 +73,7 @@ REBUILD = {
 
 PATCH = {
     'type': 'object',
-    'properties': {'name': _NAME},
+    'properties': {'name': _NAME, 'cpu': _CPU, 'memory': _MEMORY},
     'additionalProperties': False,
     'minProperties': 1,
 }
