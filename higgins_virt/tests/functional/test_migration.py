@@ -128,6 +128,32 @@ class SameHostResizeTest(MigrationTestCase):
         self.assertEqual('exited', self.container(server).status)
 
 
+@unittest.skipUnless(SECOND_ENGINE_URL, 'needs an engine that enforces '
+                     'root disks: tools/run-tests.sh starts one and sets '
+                     'HIGGINS_ISOLATED_ENGINE_URL')
+class SameHostDiskTest(MigrationTestCase):
+    engine_url = SECOND_ENGINE_URL
+
+    def test_new_disk_size_is_refused_and_rolled_back(self):
+        self.flags(allow_resize_to_same_host=True)
+        bigger_disk = self._create_flavor(
+            name='c1.disk', memory_mb=256, vcpu=1, disk=2, ephemeral=0,
+            extra_spec={'trait:%s' % contract.CONTAINER_TRAIT: 'required'})
+        server = self.boot()
+        started = self.container(server).attrs['State']['StartedAt']
+        self.api.post_server_action(
+            server['id'], {'resize': {'flavorRef': bigger_disk}})
+        self._wait_for_migration_status(server, ['error'])
+        server = self._wait_for_state_change(server, 'ACTIVE')
+        self.assertEqual('c1.tiny', server['flavor']['original_name'])
+        container = self.container(server)
+        self.assertLimits(container, 1, 128)
+        self.assertEqual(started, container.attrs['State']['StartedAt'])
+        # Fails the test unless Nova recorded the refusal.
+        self._wait_for_instance_action_event(
+            server, 'resize', 'compute_resize_instance', 'Error')
+
+
 @unittest.skipUnless(SECOND_ENGINE_URL, 'moving a server needs a second '
                      'engine: tools/run-tests.sh starts one and sets '
                      'HIGGINS_ISOLATED_ENGINE_URL')
