@@ -609,13 +609,18 @@ class HigginsDriver(driver.ComputeDriver):
             return migration.in_place_disk_info()
         was_running = self.get_info(instance, use_cache=False).state
         self.power_off(instance, timeout)
+        # As libvirt does: the ports leave this host's switch with the
+        # server; a revert plugs them again.
+        self.unplug_vifs(instance, network_info)
         try:
             image_id = self._export(context, instance)
         except Exception as exc:
             LOG.error('Could not move the container out: %s', exc,
                       instance=instance)
             if was_running == power_state.RUNNING:
-                self._change_state(instance, self._ensure_running)
+                self.power_on(context, instance, network_info)
+            else:
+                self.plug_vifs(instance, network_info)
             raise exception.InstanceFaultRollback(exception.MigrationError(
                 reason=_('the container filesystem could not be '
                          'transferred'))) from exc

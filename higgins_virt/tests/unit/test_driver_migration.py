@@ -201,3 +201,28 @@ class CapabilitiesTest(MigrationTestCase):
         self.assertTrue(self.driver.capabilities['supports_evacuate'])
         self.assertFalse(
             self.driver.capabilities['supports_migrate_to_same_host'])
+
+
+class PortsTest(MigrationTestCase):
+
+    def test_ports_leave_the_source_and_come_back_on_failure(self):
+        vif = {'id': 'port-1'}
+        network = self.driver._network = mock.Mock()
+        self.driver._images.export_container.side_effect = (
+            errors.EngineError())
+        self.engine.inspect.side_effect = [
+            test_driver._container(self.instance.uuid, base.RUNNING),
+            test_driver._container(self.instance.uuid, base.RUNNING),
+            test_driver._container(self.instance.uuid, base.EXITED),
+        ]
+        self.instance.migration_context = objects.MigrationContext(
+            migration_id=1)
+        with mock.patch.object(migration, 'migration_of',
+                               return_value=_migration('node-2')):
+            self.assertRaises(
+                exception.InstanceFaultRollback,
+                self.driver.migrate_disk_and_power_off,
+                None, self.instance, '10.0.0.2', _flavor(), [vif])
+        network.unplug.assert_called_once_with(self.instance, vif)
+        network.plug.assert_called_once_with(self.instance, [vif])
+        self.engine.start.assert_called_once()
