@@ -61,7 +61,9 @@ def _as_engine_errors(action, ref=None):
     try:
         yield
     except docker_errors.ImageNotFound as exc:
-        LOG.info('Engine: %s %s: image not found: %s', action, ref or '', exc)
+        # Removing an image that is not there is a success, not news.
+        log = LOG.debug if action == 'remove image' else LOG.info
+        log('Engine: %s %s: image not found: %s', action, ref or '', exc)
         raise errors.ImageNotFound() from exc
     except docker_errors.NotFound as exc:
         LOG.debug('Engine: %s %s: not found: %s', action, ref or '', exc)
