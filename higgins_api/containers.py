@@ -15,8 +15,8 @@ from oslo_utils import uuidutils
 from higgins_api import errors
 from higgins_api import nova
 from higgins_api import policy
-from higgins_api import resize
 from higgins_api import schemas
+from higgins_api import server_resize
 from higgins_api import translate
 from higgins_api import verbs
 
@@ -202,16 +202,17 @@ def patch(req, ident):
 def _update_limits(req, server, cpu, memory):
     """Zun's update of cpu/memory: a Nova resize, confirmed (resize)."""
     status = translate.status_of(server)
-    if status not in resize.RESIZABLE:
+    if status not in server_resize.RESIZABLE:
         raise errors.Conflict('cannot update the cpu or memory of a '
                               'container in status %s' % status)
-    flavor = resize.target_flavor(req.flavors.get(req), server, cpu, memory)
+    flavor = server_resize.target_flavor(req.flavors.get(req), server, cpu,
+                                         memory)
     if flavor is None:
         return server
     LOG.info('Container %s resized to flavor %s', server['id'],
              flavor['name'])
-    return resize.resize(req.nova, server['id'], flavor['id'],
-                         req.conf.nova.resize_timeout)
+    return server_resize.resize(req.nova, server['id'], flavor['id'],
+                                req.conf.nova.resize_timeout)
 
 
 def rename(req, ident):

@@ -2,7 +2,7 @@
 import unittest
 
 from higgins_api import errors
-from higgins_api import resize
+from higgins_api import server_resize
 from higgins_api.tests.unit import base
 from higgins_api import translate
 
@@ -99,8 +99,9 @@ class ResizeWaitTest(unittest.TestCase):
             now[0] += seconds
 
         nova = _StuckNova()
-        self.assertRaises(errors.UpstreamError, resize.resize, nova, 'id',
-                          'c1.small', 10, sleep=sleep, clock=lambda: now[0])
+        self.assertRaises(errors.UpstreamError, server_resize.resize, nova,
+                          'id', 'c1.small', 10, sleep=sleep,
+                          clock=lambda: now[0])
         self.assertEqual(['resize'], nova.actions)
         self.assertGreater(now[0], 10)
 
