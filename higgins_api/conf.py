@@ -55,6 +55,10 @@ def _endpoint_opts(service, without=None):
 NOVA_OPTS = _endpoint_opts('compute') + [
     cfg.IntOpt('timeout', default=60, min=1,
                help='Seconds to wait for one Nova API call.'),
+    cfg.IntOpt('resize_timeout', default=120, min=1,
+               help='Seconds an update of a container\'s cpu or memory '
+                    'waits for Nova to resize the server (it answers when '
+                    'the resize is confirmed).'),
 ]
 
 

@@ -17,6 +17,7 @@ from higgins_api import networks
 from higgins_api import nova
 from higgins_api import policy
 from higgins_api import schemas
+from higgins_api import server_resize
 from higgins_api import translate
 from higgins_api import verbs
 
@@ -217,8 +218,30 @@ def show(req, ident):
 def patch(req, ident):
     policy.authorize(req)
     body = schemas.validate(schemas.PATCH, req.json_body_or_empty())
+    limits = {k: body.pop(k) for k in ('cpu', 'memory') if k in body}
+    memory = translate.memory_mib(limits.get('memory'))
     server = find_server(req, ident)
-    return 200, _view(req, req.nova.update_server(server['id'], body))
+    if body:
+        server = req.nova.update_server(server['id'], body)
+    if limits:
+        server = _update_limits(req, server, limits.get('cpu'), memory)
+    return 200, _view(req, server)
+
+
+def _update_limits(req, server, cpu, memory):
+    """Zun's update of cpu/memory: a Nova resize, confirmed (resize)."""
+    status = translate.status_of(server)
+    if status not in server_resize.RESIZABLE:
+        raise errors.Conflict('cannot update the cpu or memory of a '
+                              'container in status %s' % status)
+    flavor = server_resize.target_flavor(req.flavors.get(req), server, cpu,
+                                         memory)
+    if flavor is None:
+        return server
+    LOG.info('Container %s resized to flavor %s', server['id'],
+             flavor['name'])
+    return server_resize.resize(req.nova, server['id'], flavor['id'],
+                                req.conf.nova.resize_timeout)
 
 
 def rename(req, ident):

@@ -38,6 +38,8 @@ _RESTART_POLICY = {
     },
     'additionalProperties': False,
 }
+_CPU = {'type': 'number', 'exclusiveMinimum': 0}
+_MEMORY = {'type': ['string', 'integer']}
 
 CREATE = {
     'type': 'object',
@@ -47,8 +49,8 @@ CREATE = {
         'image_driver': _IMAGE_DRIVER,
         'command': _ARGV,
         'entrypoint': _ARGV,
-        'cpu': {'type': 'number', 'exclusiveMinimum': 0},
-        'memory': {'type': ['string', 'integer']},
+        'cpu': _CPU,
+        'memory': _MEMORY,
         'disk': {'type': 'integer', 'minimum': 0},
         'workdir': {'type': 'string', 'maxLength': 255},
         'environment': _STRING_MAP,
@@ -94,7 +96,7 @@ REBUILD = {
 
 PATCH = {
     'type': 'object',
-    'properties': {'name': _NAME},
+    'properties': {'name': _NAME, 'cpu': _CPU, 'memory': _MEMORY},
     'additionalProperties': False,
     'minProperties': 1,
 }

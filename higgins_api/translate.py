@@ -61,6 +61,9 @@ _REFERENCE = re.compile(
     r'(?:@sha256:[0-9a-f]{64})?$')
 #: Nova's power state of a server whose container is not running.
 POWER_SHUTDOWN = 4
+POWER_RUNNING = 1
+# Nova's statuses of a server being resized or migrated.
+_MOVING = ('RESIZE', 'VERIFY_RESIZE', 'MIGRATING', 'REVERT_RESIZE')
 
 
 def status_of(server):
@@ -70,6 +73,10 @@ def status_of(server):
         # Created without starting: Nova may still show it ACTIVE for the
         # second it takes to hear that the container is not running.
         return verbs.STOPPED
+    if server.get('status') in _MOVING:
+        # Resizing: Zun has no such status; the container runs or not.
+        return (verbs.RUNNING if server.get('OS-EXT-STS:power_state') ==
+                POWER_RUNNING else verbs.STOPPED)
     return _STATUS.get(server.get('status'), verbs.UNKNOWN)
 
 

@@ -72,6 +72,29 @@ def host_labels(host):
     return {contract.LABEL_MANAGED: '1', contract.LABEL_HOST: host}
 
 
+def flavor_limits(flavor, host_cpus, conf, instance=None):
+    """The engine :class:`~higgins_virt.engine.base.Limits` of ``flavor``.
+
+    CPU, memory and pids: what a resize changes on a running container.
+    """
+    vcpus = flavor.vcpus
+    if host_cpus and vcpus > host_cpus:
+        # The engine refuses a quota above the host's cores; placement's
+        # VCPU max_unit keeps real flavors within the host anyway.
+        LOG.info('Flavor asks for %(want)d vCPUs; this host has %(have)d: '
+                 'the CPU quota is capped at %(have)d',
+                 {'want': vcpus, 'have': host_cpus}, instance=instance)
+        vcpus = host_cpus
+    memory = flavor.memory_mb * units.Mi
+    # No swap beyond the flavor's own swap allowance.
+    memory_and_swap = memory + (flavor.swap or 0) * units.Mi
+    return base.Limits(
+        nano_cpus=vcpus * NANO_CPUS_PER_CPU if vcpus else None,
+        memory_bytes=memory or None,
+        memory_swap_bytes=memory_and_swap or None,
+        pids_limit=conf.pids_limit)
+
+
 def build(instance, image, host, host_cpus, conf, disk_quota=False):
     """Return the ContainerSpec for ``instance`` booting engine ``image``.
 
@@ -84,17 +107,7 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
     check_flavor_extra_specs(flavor.extra_specs)
     overrides = metadata.parse_metadata(instance.metadata)
 
-    vcpus = flavor.vcpus
-    if host_cpus and vcpus > host_cpus:
-        # The engine refuses a quota above the host's cores; placement's
-        # VCPU max_unit keeps real flavors within the host anyway.
-        LOG.info('Flavor asks for %(want)d vCPUs; this host has %(have)d: '
-                 'the CPU quota is capped at %(have)d',
-                 {'want': vcpus, 'have': host_cpus}, instance=instance)
-        vcpus = host_cpus
-    memory = flavor.memory_mb * units.Mi
-    # No swap beyond the flavor's own swap allowance.
-    memory_and_swap = memory + (flavor.swap or 0) * units.Mi
+    limits = flavor_limits(flavor, host_cpus, conf, instance)
     disk = (flavor.root_gb * units.Gi
             if disk_quota and flavor.root_gb else None)
 
@@ -118,10 +131,10 @@ def build(instance, image, host, host_cpus, conf, disk_quota=False):
         workdir=overrides.workdir,
         environment=overrides.environment,
         hostname=hostname,
-        nano_cpus=vcpus * NANO_CPUS_PER_CPU if vcpus else None,
-        memory_bytes=memory or None,
-        memory_swap_bytes=memory_and_swap or None,
-        pids_limit=conf.pids_limit,
+        nano_cpus=limits.nano_cpus,
+        memory_bytes=limits.memory_bytes,
+        memory_swap_bytes=limits.memory_swap_bytes,
+        pids_limit=limits.pids_limit,
         disk_bytes=disk,
         cap_add=tuple(conf.cap_add),
         network_mode=conf.network_mode,

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 
+from nova.compute import power_state
 import nova.conf
 from nova.console import serial as serial_ports
 from nova.console import type as console_type
@@ -39,6 +40,7 @@ from higgins_virt.engine import docker as docker_engine
 from higgins_virt.engine import errors as engine_errors
 from higgins_virt import events
 from higgins_virt import images
+from higgins_virt import migration
 from higgins_virt.network import plumbing
 from higgins_virt import resources
 from higgins_virt import serial_console
@@ -69,6 +71,10 @@ def _deploy_failure(exc):
     return exception.InstanceDeployFailure(reason=str(exc))
 
 
+def _migration_failure(exc):
+    return exception.MigrationError(reason=str(exc))
+
+
 def _termination_failure(exc):
     return exception.InstanceTerminationFailure(reason=str(exc))
 
@@ -84,6 +90,8 @@ class HigginsDriver(driver.ComputeDriver):
         has_imagecache=True,
         # Ports join a running server's sandbox (network.sandbox).
         supports_attach_interface=True,
+        # Evacuate rebuilds from the server's image on another host.
+        supports_evacuate=True,
     )
 
     def __init__(self, virtapi, engine=None, network_ops=None):
@@ -91,8 +99,9 @@ class HigginsDriver(driver.ComputeDriver):
         self._engine = engine or docker_engine.DockerEngine(
             CONF.higgins.engine_url, timeout=CONF.higgins.engine_timeout)
         self._host = CONF.host
+        self._image_api = glance.API()
         self._images = images.ImageManager(
-            self._engine, glance.API(), CONF.higgins.image_pull_timeout,
+            self._engine, self._image_api, CONF.higgins.image_pull_timeout,
             CONF.higgins)
         self._states = states.StateCache(STATE_CACHE_TTL)
         self._facts = resources.HostFacts(lambda: self._engine.info(),
@@ -294,6 +303,26 @@ class HigginsDriver(driver.ComputeDriver):
               block_device_info=None, power_on=True, accel_info=None):
         with self._as_nova_errors(failure=_deploy_failure):
             image, image_info = self._images.prepare(context, image_meta)
+        with self._as_nova_errors():
+            start = power_on and container_builder.starts_on_create(instance)
+        spawn_failure = functools.partial(
+            self._spawn_failure, image_meta=image_meta, instance=instance)
+        spec = self._build(instance, image, image_info, start, network_info,
+                           spawn_failure)
+        LOG.info('Container %s created from image %s', spec.name, image,
+                 instance=instance)
+        if power_on and not start:
+            LOG.info('Container %s created without starting it (%s=false)',
+                     spec.name, metadata.RUN_KEY, instance=instance)
+            created_only.announce_stopped(instance, self.emit_event)
+
+    def _build(self, instance, image, image_info, start, network_info,
+               failure):
+        """Create (and start) the server's container from engine ``image``.
+
+        ``failure(engine_error)`` makes the Nova exception for a failure.
+        Returns the container's spec.
+        """
         # The resource tracker's claim fetched the facts just before.
         info = self._engine_info()
         with self._as_nova_errors():
@@ -306,22 +335,13 @@ class HigginsDriver(driver.ComputeDriver):
             # Ports live in a sandbox the server's container joins.
             sandbox_spec, spec = self._network.split_spec(
                 instance, spec, network_info)
-        with self._as_nova_errors():
-            start = power_on and container_builder.starts_on_create(instance)
-        spawn_failure = functools.partial(
-            self._spawn_failure, image_meta=image_meta, instance=instance)
         try:
-            with self._as_nova_errors(instance, failure=spawn_failure):
+            with self._as_nova_errors(instance, failure=failure):
                 self._create_and_start(spec, image_info, start, instance,
                                        sandbox_spec, network_info)
         finally:
             self._states.forget(instance.uuid)
-        LOG.info('Container %s created from image %s', spec.name, image,
-                 instance=instance)
-        if power_on and not start:
-            LOG.info('Container %s created without starting it (%s=false)',
-                     spec.name, metadata.RUN_KEY, instance=instance)
-            created_only.announce_stopped(instance, self.emit_event)
+        return spec
 
     def _create_and_start(self, spec, image_info, power_on, instance,
                           sandbox_spec=None, network_info=None):
@@ -445,6 +465,12 @@ class HigginsDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
+        if migration.is_same_host_revert(context, instance,
+                                         instance.task_state):
+            LOG.info('Resize reverted on the same host: the container '
+                     'stays, its old limits come back',
+                     instance=instance)
+            return
         name = contract.container_name(instance.uuid)
         # Removing a running container stops it first: Nova, deleting the
         # instance, need not hear about that.
@@ -456,7 +482,17 @@ class HigginsDriver(driver.ComputeDriver):
                 self._network.teardown(instance, network_info)
         finally:
             self._states.forget(instance.uuid)
+        # A container that arrived by migration leaves its image behind.
+        self._remove_image_quietly(
+            migration.migration_reference(instance.uuid), instance)
         LOG.info('Container %s removed', name, instance=instance)
+
+    def _remove_image_quietly(self, reference, instance):
+        try:
+            self._engine.remove_image(reference)
+        except engine_errors.EngineError:
+            LOG.exception('Could not remove image %s', reference,
+                          instance=instance)
 
     def cleanup(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, migrate_data=None, destroy_vifs=True,
@@ -562,6 +598,126 @@ class HigginsDriver(driver.ComputeDriver):
                share_info=None):
         self._replug(instance, network_info)
         self._change_state(instance, self._ensure_running)
+
+    # -- resize and migration (see the migration module) --------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        if migration.moves_within_host(context, instance, dest, self._host,
+                                       CONF.my_ip):
+            self._resize_in_place(instance, flavor)
+            return migration.in_place_disk_info()
+        was_running = self.get_info(instance, use_cache=False).state
+        self.power_off(instance, timeout)
+        # As libvirt does: the ports leave this host's switch with the
+        # server; a revert plugs them again.
+        self.unplug_vifs(instance, network_info)
+        try:
+            image_id = self._export(context, instance)
+        except Exception as exc:
+            LOG.error('Could not move the container out: %s', exc,
+                      instance=instance)
+            if was_running == power_state.RUNNING:
+                self.power_on(context, instance, network_info)
+            else:
+                self.plug_vifs(instance, network_info)
+            raise exception.InstanceFaultRollback(exception.MigrationError(
+                reason=_('the container filesystem could not be '
+                         'transferred'))) from exc
+        return migration.transfer_disk_info(image_id)
+
+    def _resize_in_place(self, instance, flavor):
+        migration.check_in_place(instance.flavor, flavor, self._disk_quota())
+        try:
+            self._apply_limits(instance, flavor)
+        except exception.NovaException as exc:
+            raise exception.InstanceFaultRollback(
+                exception.ResizeError(reason=exc.format_message())) from exc
+
+    def _apply_limits(self, instance, flavor):
+        info = self._engine_info()
+        limits = container_builder.flavor_limits(
+            flavor, info.cpus, CONF.higgins, instance)
+        self._inspect(instance)
+        with self._as_nova_errors(instance):
+            self._engine.update_limits(
+                contract.container_name(instance.uuid), limits)
+        LOG.info('Container limits now those of flavor %s', flavor.name,
+                 instance=instance)
+
+    def _disk_quota(self):
+        return resources.enforces_disk_quota(self._engine_info(),
+                                             CONF.higgins)
+
+    def _export(self, context, instance):
+        """The server's filesystem into a new transfer image; its id."""
+        record = self._image_api.create(
+            context, migration.transfer_image_record(instance))
+        try:
+            with self._as_nova_errors(instance):
+                self._images.export_container(
+                    context, contract.container_name(instance.uuid),
+                    record['id'])
+        except BaseException:
+            with excutils.save_and_reraise_exception():
+                migration.delete_transfer_image(
+                    self._image_api, context, record['id'], instance)
+        LOG.info('Container filesystem in transfer image %s', record['id'],
+                 instance=instance)
+        return record['id']
+
+    def finish_migration(self, context, migration_record, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         allocations, block_device_info=None, power_on=True,
+                         share_info=None):
+        if migration.is_same_host(migration_record):
+            # migrate_disk_and_power_off already applied the new limits.
+            if power_on:
+                self._change_state(instance, self._ensure_running)
+            return
+        image_id = migration.transfer_image_of(disk_info)
+        if not image_id:
+            raise exception.MigrationError(
+                reason=_('no container filesystem was transferred'))
+        try:
+            self._build_from_transfer(context, instance, image_id,
+                                      network_info, power_on)
+        finally:
+            migration.delete_transfer_image(self._image_api, context,
+                                            image_id, instance)
+
+    def _build_from_transfer(self, context, instance, image_id, network_info,
+                             power_on):
+        reference = migration.migration_reference(instance.uuid)
+        try:
+            with self._as_nova_errors(instance, failure=_migration_failure):
+                image_info = self._images.import_as(context, image_id,
+                                                    reference)
+            self._build(instance, reference, image_info, power_on,
+                        network_info, _migration_failure)
+        except BaseException:
+            with excutils.save_and_reraise_exception():
+                self._remove_image_quietly(reference, instance)
+        LOG.info('Container re-created from transfer image %s', image_id,
+                 instance=instance)
+
+    def confirm_migration(self, context, migration_record, instance,
+                          network_info):
+        if migration.is_same_host(migration_record):
+            return
+        # The source's stopped container, its sandbox, and any image it
+        # had itself arrived with.
+        self.destroy(context, instance, network_info)
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration_record, block_device_info=None,
+                                power_on=True, share_info=None):
+        # Nova has put the old flavor back on the instance.
+        if migration.is_same_host(migration_record):
+            self._apply_limits(instance, instance.flavor)
+        if power_on:
+            self.power_on(context, instance, network_info)
 
     # -- network ------------------------------------------------------------
 

@@ -364,6 +364,36 @@ class ImageManager:
             with excutils.save_and_reraise_exception():
                 self._discard_unnamed(committed)
 
+    # -- moving a container's filesystem between hosts ----------------------
+
+    def export_container(self, context, container, image_id):
+        """Commit ``container`` into the data of Glance image ``image_id``.
+
+        Nothing stays on the engine: the committed image is removed once
+        uploaded.
+        """
+        committed = self._engine.commit(container)
+        try:
+            metadata = {'container_format': CONTAINER_FORMAT,
+                        'disk_format': 'raw'}
+            self._glance.update(
+                context, image_id, metadata,
+                data=_ChunkReader(self._engine.save_image(committed)),
+                purge_props=False)
+        finally:
+            self._discard_unnamed(committed)
+
+    def import_as(self, context, image_id, reference):
+        """Load Glance image ``image_id`` under engine name ``reference``.
+
+        Returns its ImageInfo. The data is checked against Glance's hash
+        before the image is named.
+        """
+        record = self._glance.get(context, image_id)
+        loaded = self._import(context, image_id, record)
+        self._engine.tag_image(loaded, reference)
+        return self._engine.inspect_image(reference)
+
     # -- cache housekeeping -------------------------------------------------
 
     def _mark_used(self, image_id, now=None):

@@ -84,6 +84,20 @@ class ContainerSpec:
 
 
 @dataclasses.dataclass(frozen=True)
+class Limits:
+    """The resource limits an existing container's flavor sets.
+
+    The same fields as in :class:`ContainerSpec`; the root disk is not one
+    of them: no engine changes it on an existing container.
+    """
+
+    nano_cpus: int = None
+    memory_bytes: int = None
+    memory_swap_bytes: int = None
+    pids_limit: int = None
+
+
+@dataclasses.dataclass(frozen=True)
 class ContainerInfo:
     """What the engine says about one container."""
 
@@ -258,6 +272,14 @@ class ContainerEngine(abc.ABC):
         """Create (not start) a container from a :class:`ContainerSpec`.
 
         Returns the container id.
+        """
+
+    @abc.abstractmethod
+    def update_limits(self, ref, limits):
+        """Apply :class:`Limits` to a container, running or not.
+
+        The processes keep running; raises InvalidContainer when the engine
+        refuses the values (e.g. memory below what the container uses).
         """
 
     @abc.abstractmethod

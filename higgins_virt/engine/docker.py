@@ -63,7 +63,9 @@ def _as_engine_errors(action, ref=None):
     try:
         yield
     except docker_errors.ImageNotFound as exc:
-        LOG.info('Engine: %s %s: image not found: %s', action, ref or '', exc)
+        # Removing an image that is not there is a success, not news.
+        log = LOG.debug if action == 'remove image' else LOG.info
+        log('Engine: %s %s: image not found: %s', action, ref or '', exc)
         raise errors.ImageNotFound() from exc
     except docker_errors.NotFound as exc:
         LOG.debug('Engine: %s %s: not found: %s', action, ref or '', exc)
@@ -387,6 +389,18 @@ class DockerEngine(base.ContainerEngine):
                 tty=spec.tty,
                 host_config=host_config)
         return created['Id']
+
+    def update_limits(self, ref, limits):
+        # Memory and swap go together: the engine refuses a memory limit
+        # above the swap limit already set.
+        body = {'NanoCpus': limits.nano_cpus or 0,
+                'Memory': limits.memory_bytes or 0,
+                'MemorySwap': limits.memory_swap_bytes or 0}
+        if limits.pids_limit:
+            body['PidsLimit'] = limits.pids_limit
+        with _as_engine_errors('update', ref):
+            docker_raw.post_json(self._client(), '/containers/{0}/update',
+                                 ref, data=body)
 
     def start(self, ref):
         with _as_engine_errors('start', ref):

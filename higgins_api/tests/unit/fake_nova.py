@@ -32,11 +32,16 @@ _ACTIONS = {
     'createImage': (('ACTIVE', 'SHUTOFF', 'PAUSED'), None),
     'os-getConsoleOutput': (('ACTIVE', 'SHUTOFF', 'PAUSED', 'ERROR'), None),
     'rebuild': (('ACTIVE', 'SHUTOFF', 'ERROR'), 'ACTIVE'),
+    # Nova's resize ends in VERIFY_RESIZE; confirming restores the status
+    # the server had before (FakeNova._resize).
+    'resize': (('ACTIVE', 'SHUTOFF'), 'VERIFY_RESIZE'),
+    'confirmResize': (('VERIFY_RESIZE',), None),
 }
 # What Nova records in a server's action list for each action.
 _RECORDED = {'os-start': 'start', 'os-stop': 'stop', 'reboot': 'reboot',
              'pause': 'pause', 'unpause': 'unpause', 'rebuild': 'rebuild',
-             'createImage': 'createImage'}
+             'createImage': 'createImage', 'resize': 'resize',
+             'confirmResize': 'confirmResize'}
 HYPERVISOR_ID = '2f6f7a52-0b0a-4c1e-9d3e-6a5f0e9b7c11'
 
 
@@ -62,6 +67,9 @@ class FakeCloud:
         self.fail_next = None   # (status, fault, message) for the next call
         self.serial_console = True   # [serial_console] enabled
         self.console_urls = []   # serial console URLs handed out
+        # What a resize does: 'verify' (VERIFY_RESIZE), 'rollback' (Nova
+        # puts the server back as it was), 'error'.
+        self.resize_outcome = 'verify'
         self.hypervisors = {HYPERVISOR_ID: {
             'id': HYPERVISOR_ID, 'hypervisor_hostname': 'compute-1',
             'vcpus': 2, 'vcpus_used': 1, 'memory_mb': 4096,
@@ -347,6 +355,8 @@ class FakeNova:
         self.cloud.actions.append((server_id, action, args))
         if action in _RECORDED:
             server.setdefault('history', []).append(_RECORDED[action])
+        if action in ('resize', 'confirmResize'):
+            return self._resize(server, action, args)
         if after:
             server['status'] = after
             server['OS-EXT-STS:power_state'] = 4 if after == 'SHUTOFF' else 1
@@ -371,6 +381,22 @@ class FakeNova:
                              'associated with the instance' % group_id)
         for port in ports:
             port['security_groups'].remove(group_id)
+
+    def _resize(self, server, action, args):
+        if action == 'confirmResize':
+            server['status'] = server.pop('status_before_resize')
+            return None
+        outcome = self.cloud.resize_outcome
+        if outcome == 'error':
+            server['status'] = 'ERROR'
+        elif outcome == 'verify':
+            flavor = self.cloud.flavors[args['flavorRef']]
+            server['flavor'] = {
+                'vcpus': flavor['vcpus'], 'ram': flavor['ram'],
+                'disk': flavor['disk'], 'original_name': flavor['name']}
+            server['status_before_resize'] = server['status']
+            server['status'] = 'VERIFY_RESIZE'
+        return None
 
     def _console(self, server_id, length):
         # Like Nova: the last `length` pieces between newlines.

@@ -64,6 +64,8 @@ class OpenAPITest(unittest.TestCase):
         self.assertEqual(schemas.to_openapi(schemas.CREATE), create)
         self.assertEqual(schemas.to_openapi(schemas.REBUILD),
                          documented['RebuildContainer'])
+        self.assertEqual(schemas.to_openapi(schemas.PATCH),
+                         documented['UpdateContainer'])
 
     def test_version_range_matches_the_app(self):
         self.assertIn('1.1 to %d.%d' % app.MAX_VERSION,

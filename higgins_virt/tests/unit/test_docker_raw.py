@@ -23,6 +23,16 @@ class _FakeEngine(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.server.seen.append(('POST', self.path))
+        if self.path.endswith('/update'):
+            length = int(self.headers.get('Content-Length') or 0)
+            self.server.bodies.append(json.loads(self.rfile.read(length)))
+            body = b'{"Warnings": []}'
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/json')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if 'missing' in self.path:
             body = b'{"message": "no such image"}'
             self.send_response(404)
@@ -57,6 +67,7 @@ class DockerRawTest(unittest.TestCase):
         server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
                                                  _FakeEngine)
         server.seen = []
+        server.bodies = []
         self.server = server
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -91,3 +102,12 @@ class DockerRawTest(unittest.TestCase):
         self.assertEqual(
             [('HEAD', '/v%s/containers/higgins-1%%20x/archive'
               '?path=%%2Fbin%%2Fsh' % API_VERSION)], self.server.seen)
+
+    def test_post_json_sends_the_body_and_decodes_the_answer(self):
+        answer = docker_raw.post_json(self.client, '/containers/{0}/update',
+                                      'higgins-1', data={'NanoCpus': 5})
+        self.assertEqual({'Warnings': []}, answer)
+        self.assertEqual([{'NanoCpus': 5}], self.server.bodies)
+        self.assertEqual(
+            [('POST', '/v%s/containers/higgins-1/update' % API_VERSION)],
+            self.server.seen)
