@@ -3,8 +3,8 @@
 # tempest`: Tempest's compute API tests against Nova with the Higgins driver,
 # and zun-tempest-plugin's container tests against the facade. Not a service:
 # `up` does not start it. Tempest lives in a venv of its own (its
-# requirements are not the cloud's) under $TEMPEST_HOME, which is also its
-# workspace.
+# requirements are not the cloud's) and a workspace, both under
+# $TEMPEST_HOME.
 # Needs: common.sh, config.sh and host.sh sourced, load_contract called and
 # $AIO_SECRETS loaded.
 
@@ -12,6 +12,7 @@
 # shellcheck disable=SC2034
 TEMPEST_HOME=$AIO_HOME/tempest
 TEMPEST_VENV=$TEMPEST_HOME/venv
+TEMPEST_WORKSPACE=$TEMPEST_HOME/workspace
 TEMPEST_REQUIREMENTS=('tempest==47.*' 'zun-tempest-plugin==4.14.*')
 # Tests expected not to pass: a regex a line, its reason after '#'.
 TEMPEST_EXCLUDES=$REPO/contrib/tempest/excluded-tests
@@ -36,8 +37,8 @@ install_tempest() {
         "$TEMPEST_VENV/bin/pip" install -q "${TEMPEST_REQUIREMENTS[@]}"
         host_venv_mark "$TEMPEST_VENV" .higgins-aio "$want"
     fi
-    [ -f "$TEMPEST_HOME/.stestr.conf" ] ||
-        "$TEMPEST_VENV/bin/tempest" init "$TEMPEST_HOME"
+    [ -f "$TEMPEST_WORKSPACE/.stestr.conf" ] ||
+        "$TEMPEST_VENV/bin/tempest" init "$TEMPEST_WORKSPACE"
 }
 
 # tempest_lookup WHAT NAME: the id of the cloud's flavor or image NAME.
@@ -74,8 +75,8 @@ configure_tempest() {
         fail "the cloud has no c1.small/c1.medium flavors or busybox image: run 'higgins-aio up'"
     fi
     tempest_networking && networks=true
-    mkdir -p "$TEMPEST_HOME/etc"
-    cat >"$TEMPEST_HOME/etc/tempest.conf" <<EOT
+    mkdir -p "$TEMPEST_WORKSPACE/etc"
+    cat >"$TEMPEST_WORKSPACE/etc/tempest.conf" <<EOT
 [DEFAULT]
 log_dir = $AIO_LOG
 log_file = tempest.log
@@ -138,7 +139,7 @@ run_tempest_suite() {
     local name=$1 microversion=1.40
     case $name in zun-*) microversion=${name#zun-} ;; esac
     configure_tempest "$microversion"
-    (cd "$TEMPEST_HOME" &&
+    (cd "$TEMPEST_WORKSPACE" &&
      "$TEMPEST_VENV/bin/tempest" run --concurrency 2 \
         --regex "${TEMPEST_SUITES[$name]}" \
         --exclude-list "$TEMPEST_EXCLUDES") \
