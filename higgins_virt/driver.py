@@ -175,6 +175,9 @@ class HigginsDriver(driver.ComputeDriver):
     def get_host_ip_addr(self):
         return CONF.my_ip
 
+    def get_host_uptime(self):
+        return resources.host_uptime()
+
     def get_available_resource(self, nodename):
         # The periodic audit: the one place the engine's facts are fetched
         # afresh every time.

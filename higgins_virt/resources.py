@@ -145,3 +145,20 @@ def available_resource(engine_info, nodename, host_ip, instances_path):
         'numa_topology': None,
         'host_ip': host_ip,
     }
+
+
+def host_uptime(proc='/proc'):
+    """The host's uptime and load, in the words of uptime(1).
+
+    Nova's hypervisor uptime API (before microversion 2.88) shows it as
+    the driver gives it; libvirt hosts give the command's output.
+    """
+    with open(os.path.join(proc, 'uptime')) as f:
+        seconds = int(float(f.read().split()[0]))
+    with open(os.path.join(proc, 'loadavg')) as f:
+        loads = f.read().split()[:3]
+    days, rest = divmod(seconds, 86400)
+    hours, minutes = divmod(rest // 60, 60)
+    since = '%d day%s, ' % (days, '' if days == 1 else 's') if days else ''
+    return ' %s up %s%2d:%02d,  load average: %s' % (
+        time.strftime('%H:%M:%S'), since, hours, minutes, ', '.join(loads))

@@ -1,5 +1,7 @@
 """Nova's resource view of a host, from what the engine reports."""
 import dataclasses
+import os
+import tempfile
 import unittest
 from unittest import mock
 
@@ -117,3 +119,29 @@ class HostFactsTest(unittest.TestCase):
         facts = resources.HostFacts(fetch, ttl=60)
         self.assertRaises(RuntimeError, facts.get)
         self.assertEqual('up', facts.get())
+
+
+class HostUptimeTest(unittest.TestCase):
+
+    def proc(self, uptime, loadavg):
+        path = self.enterContext(tempfile.TemporaryDirectory())
+        for name, text in (('uptime', uptime), ('loadavg', loadavg)):
+            with open(os.path.join(path, name), 'w') as f:
+                f.write(text)
+        return path
+
+    def test_hours_and_load(self):
+        text = resources.host_uptime(self.proc(
+            '17283.52 30000.00\n', '0.52 1.10 0.98 2/345 6789\n'))
+        self.assertRegex(
+            text, r'^ \d\d:\d\d:\d\d up  4:48,  load average: '
+                  r'0\.52, 1\.10, 0\.98$')
+
+    def test_days(self):
+        text = resources.host_uptime(self.proc(
+            '%d.0 1.0\n' % (2 * 86400 + 3 * 3600 + 5 * 60),
+            '0.00 0.01 0.05 1/2 3\n'))
+        self.assertIn(' up 2 days,  3:05,', text)
+
+    def test_this_host(self):
+        self.assertIn(' up ', resources.host_uptime())
