@@ -43,6 +43,9 @@ vif_plugging_timeout = 120
 resume_guests_state_on_host_boot = true
 [api]
 auth_strategy = keystone
+# No guest agent in a container sets an admin password: Nova should not
+# hand one out.
+enable_instance_password = false
 [wsgi]
 api_paste_config = $AIO_ETC/nova/api-paste.ini
 [api_database]
