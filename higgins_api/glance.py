@@ -59,7 +59,10 @@ class Glance:
 
     def reference_image(self, reference, project_id):
         """The id of the project's image of ``reference``, made if needed."""
-        query = parse.urlencode({'name': reference, 'owner': project_id,
+        # Glance reads "op:value" in name filters, and references have a
+        # colon (busybox:latest): the operator must be given.
+        query = parse.urlencode({'name': 'eq:' + reference,
+                                 'owner': project_id,
                                  'container_format': CONTAINER_FORMAT})
         listed = self._call('GET', '/v2/images?' + query)
         for image in listed.get('images', []):

@@ -89,6 +89,37 @@ def test_zunclient_lifecycle_through_the_facade(admin, demo, containers,
         time.sleep(0.5)
 
 
+def test_docker_image_reference_through_the_facade(admin, demo, containers,
+                                                   server_name):
+    # Zun's default: an engine reference, not a Glance image. The facade
+    # registers it in the project's Glance (a tagged name: Glance must not
+    # read the colon as a filter operator) and the host's allow-list lets
+    # it boot from the engine's own copy.
+    client, made = containers
+    created = client.containers.run(
+        name=server_name, image='higgins/busybox:latest',
+        image_driver='docker',
+        command=['sh', '-c', 'echo by-reference; sleep 100000'])
+    made.append(created.uuid)
+    wait_status(client, created.uuid, 'Running')
+    assert client.containers.get(created.uuid).image == (
+        'higgins/busybox:latest')
+    host = host_of(admin, created.uuid)
+    assert container_of(created.uuid, host).status == 'running'
+    image_id = demo.compute.get_server(created.uuid).image['id']
+    image = demo.image.get_image(image_id)
+    assert image.visibility == 'private'
+    assert image.owner == demo.current_project_id
+
+    # A second run finds the same registered image.
+    again = client.containers.run(
+        name=server_name + '-again', image='higgins/busybox:latest',
+        image_driver='docker')
+    made.append(again.uuid)
+    wait_status(client, again.uuid, 'Running')
+    assert demo.compute.get_server(again.uuid).image['id'] == image_id
+
+
 def test_other_project_gets_404_through_the_facade(admin, demo, alt_demo,
                                                    containers, server_name):
     client, made = containers
