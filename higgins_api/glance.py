@@ -11,8 +11,6 @@ the caller's own credentials, like :mod:`higgins_api.nova`.
 """
 from urllib import parse
 
-from keystoneauth1 import adapter
-from keystoneauth1 import session as ks_session
 from oslo_log import log as logging
 
 from higgins_api import errors
@@ -39,12 +37,8 @@ def is_reference_image(image, reference, project_id):
 
 class Glance:
     def __init__(self, conf, auth=None, identity_headers=None):
-        self._api = adapter.Adapter(
-            ks_session.Session(auth=auth, timeout=conf.nova.timeout),
-            service_type='image', interface=conf.glance.interface,
-            region_name=conf.glance.region_name,
-            endpoint_override=conf.glance.endpoint_override,
-            additional_headers=dict(identity_headers or {}))
+        self._api = nova.service_api(conf, 'glance', 'image', auth,
+                                     identity_headers)
 
     def _call(self, method, url, body=None, data=None, headers=None):
         response = nova.send(self._api, 'image', method, url, json=body,

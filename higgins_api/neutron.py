@@ -11,9 +11,7 @@ cloud without Neutron: :meth:`Neutron.available` is false.
 """
 from urllib import parse
 
-from keystoneauth1 import adapter
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import session as ks_session
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -29,12 +27,8 @@ _DEVICE_IDS_PER_QUERY = 40
 class Neutron:
     def __init__(self, conf, auth=None, identity_headers=None):
         self._conf = conf
-        self._api = adapter.Adapter(
-            ks_session.Session(auth=auth, timeout=conf.nova.timeout),
-            service_type='network', interface=conf.neutron.interface,
-            region_name=conf.neutron.region_name,
-            endpoint_override=conf.neutron.endpoint_override,
-            additional_headers=dict(identity_headers or {}))
+        self._api = nova.service_api(conf, 'neutron', 'network', auth,
+                                     identity_headers)
         self._available = None
 
     def available(self):

@@ -50,16 +50,27 @@ def send(api, service, method, url, **kwargs):
         raise errors.UpstreamError('the %s service is unreachable' % service)
 
 
+def service_api(conf, group, service_type, auth, identity_headers,
+                **kwargs):
+    """A keystoneauth adapter for ``service_type``.
+
+    Found as ``[group]`` of ``conf`` says; calls carry the caller's
+    credentials.
+    """
+    options = conf[group]
+    return adapter.Adapter(
+        ks_session.Session(auth=auth, timeout=conf.nova.timeout),
+        service_type=service_type, interface=options.interface,
+        region_name=options.region_name,
+        endpoint_override=options.endpoint_override,
+        additional_headers=dict(identity_headers or {}), **kwargs)
+
+
 class Nova:
     def __init__(self, conf, auth=None, identity_headers=None):
-        headers = dict(identity_headers or {})
-        self._api = adapter.Adapter(
-            ks_session.Session(auth=auth, timeout=conf.nova.timeout),
-            service_type='compute', interface=conf.nova.interface,
-            region_name=conf.nova.region_name,
-            endpoint_override=conf.nova.endpoint_override,
-            default_microversion=MICROVERSION,
-            additional_headers=headers)
+        self._api = service_api(conf, 'nova', 'compute', auth,
+                                identity_headers,
+                                default_microversion=MICROVERSION)
 
     def _call(self, method, url, body=None, microversion=None,
               not_found=None):

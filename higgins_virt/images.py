@@ -351,12 +351,7 @@ class ImageManager:
         try:
             update_task_state(task_state=task_states.IMAGE_UPLOADING,
                               expected_state=task_states.IMAGE_PENDING_UPLOAD)
-            metadata = {'container_format': CONTAINER_FORMAT,
-                        'disk_format': 'raw'}
-            self._glance.update(
-                context, image_id, metadata,
-                data=_ChunkReader(self._engine.save_image(committed)),
-                purge_props=False)
+            self._upload(context, committed, image_id)
             # Boots of the snapshot on this host need not download it.
             self._engine.tag_image(committed, cache_reference(image_id))
             self._mark_used(image_id)
@@ -374,14 +369,18 @@ class ImageManager:
         """
         committed = self._engine.commit(container)
         try:
-            metadata = {'container_format': CONTAINER_FORMAT,
-                        'disk_format': 'raw'}
-            self._glance.update(
-                context, image_id, metadata,
-                data=_ChunkReader(self._engine.save_image(committed)),
-                purge_props=False)
+            self._upload(context, committed, image_id)
         finally:
             self._discard_unnamed(committed)
+
+    def _upload(self, context, engine_image, image_id):
+        """Stream ``engine_image`` into Glance image ``image_id``'s data."""
+        metadata = {'container_format': CONTAINER_FORMAT,
+                    'disk_format': 'raw'}
+        self._glance.update(
+            context, image_id, metadata,
+            data=_ChunkReader(self._engine.save_image(engine_image)),
+            purge_props=False)
 
     def import_as(self, context, image_id, reference):
         """Load Glance image ``image_id`` under engine name ``reference``.
