@@ -52,6 +52,12 @@ tempest_networking() {
         -f value -c Alive 2>/dev/null) | grep -q True
 }
 
+# tempest_public_network: the id of the external network floating IPs come
+# from (empty without networking).
+tempest_public_network() {
+    (admin_env; openstack_cli network show public -f value -c id 2>/dev/null) || true
+}
+
 # tempest_features: the [compute-feature-enabled] lines: what Higgins cannot
 # do is off; ports can be attached once Neutron binds them.
 tempest_features() {
@@ -108,6 +114,10 @@ build_timeout = 120
 
 [compute-feature-enabled]
 $(tempest_features)
+
+[network]
+public_network_id = $(tempest_public_network)
+floating_network_name = public
 
 [network-feature-enabled]
 ipv6 = false
