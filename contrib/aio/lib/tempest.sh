@@ -68,6 +68,9 @@ tempest_features() {
         fi
         echo "$feature = false"
     done < <(grep -v '^#' "$TEMPEST_FEATURES")
+    # What Higgins does and Tempest assumes a cloud does not.
+    echo "resize = true"
+    echo "cold_migration = true"
 }
 
 # configure_tempest MICROVERSION: tempest.conf for this cloud, the facade
