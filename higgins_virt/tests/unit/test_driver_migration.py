@@ -49,6 +49,16 @@ class MigrationTestCase(test_driver.DriverTestCase):
             return self.driver.migrate_disk_and_power_off(
                 None, self.instance, '10.0.0.2', flavor or _flavor(), [])
 
+    def fail_export_of_a_running_server(self):
+        """The engine fails the commit of a running server's container."""
+        self.driver._images.export_container.side_effect = (
+            errors.EngineError())
+        self.engine.inspect.side_effect = [
+            test_driver._container(self.instance.uuid, base.RUNNING),
+            test_driver._container(self.instance.uuid, base.RUNNING),
+            test_driver._container(self.instance.uuid, base.EXITED),
+        ]
+
 
 class SameHostTest(MigrationTestCase):
 
@@ -117,13 +127,7 @@ class OtherHostTest(MigrationTestCase):
             None, 'higgins-' + self.instance.uuid, GLANCE_ID)
 
     def test_failed_export_restarts_and_deletes_the_image(self):
-        self.driver._images.export_container.side_effect = (
-            errors.EngineError())
-        self.engine.inspect.side_effect = [
-            test_driver._container(self.instance.uuid, base.RUNNING),
-            test_driver._container(self.instance.uuid, base.RUNNING),
-            test_driver._container(self.instance.uuid, base.EXITED),
-        ]
+        self.fail_export_of_a_running_server()
         self.assertRaises(exception.InstanceFaultRollback, self.migrate,
                           dest='node-2')
         self.image_api.delete.assert_called_once_with(None, GLANCE_ID)
@@ -208,13 +212,7 @@ class PortsTest(MigrationTestCase):
     def test_ports_leave_the_source_and_come_back_on_failure(self):
         vif = {'id': 'port-1'}
         network = self.driver._network = mock.Mock()
-        self.driver._images.export_container.side_effect = (
-            errors.EngineError())
-        self.engine.inspect.side_effect = [
-            test_driver._container(self.instance.uuid, base.RUNNING),
-            test_driver._container(self.instance.uuid, base.RUNNING),
-            test_driver._container(self.instance.uuid, base.EXITED),
-        ]
+        self.fail_export_of_a_running_server()
         self.instance.migration_context = objects.MigrationContext(
             migration_id=1)
         with mock.patch.object(migration, 'migration_of',
