@@ -4,11 +4,13 @@ and JSON in and out."""
 import dataclasses
 import json
 import re
+from urllib import parse
 
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 import webob
 import webob.dec
+from webob import multidict
 
 from higgins_api import containers
 from higgins_api import errors
@@ -72,6 +74,21 @@ class Request(webob.Request):
     verb = None
     #: The microversion negotiated for the request, as (major, minor).
     version = MIN_VERSION
+
+    @property
+    def GET(self):
+        """The query's parameters, in UTF-8, split at "&" only.
+
+        As HTML forms and Python's own parser split them; WebOb also
+        splits at ";", which would turn part of a value into a parameter.
+        """
+        try:
+            pairs = parse.parse_qsl(self.environ.get('QUERY_STRING', ''),
+                                    keep_blank_values=True,
+                                    errors='strict')
+        except UnicodeDecodeError:
+            raise errors.BadRequest('the query string is not UTF-8')
+        return multidict.MultiDict(pairs)
 
     def json_body_or_empty(self):
         """The JSON object of the body; only verbs that take one call it."""

@@ -23,9 +23,17 @@ from higgins_api import verbs
 
 LOG = logging.getLogger(__name__)
 
-# Signals Nova can deliver: it can only stop a server, which sends SIGTERM
-# and, after the host's grace period, SIGKILL.
-KILL_SIGNALS = {'SIGKILL', 'KILL', '9', 'SIGTERM', 'TERM', '15'}
+# Signals Nova can deliver, spelt as Zun accepts them: it can only stop a
+# server, which sends SIGTERM and, after the host's grace period, SIGKILL.
+# python-zunclient sends "None" when no signal is given: the default.
+KILL_SIGNALS = ('None', 'SIGKILL', 'KILL', 'sigkill', 'kill', '9',
+                'SIGTERM', 'TERM', 'sigterm', 'term', '15')
+#: Largest whole number a query parameter takes (a 64-bit integer).
+MAX_INT = 2 ** 63 - 1
+#: Longest repository and tag of a commit: "repository:tag" names the
+#: Glance image, whose names Nova limits to 255 characters.
+MAX_REPOSITORY = 126
+MAX_TAG = 128
 
 
 def check_state(req, server, forced=False):
@@ -100,7 +108,12 @@ def _view(req, server, ports=None):
 
 
 def _flag(req, name):
-    return strutils.bool_from_string(req.GET.get(name, 'false'))
+    """A true/false query parameter; anything else is refused, as Zun does."""
+    try:
+        return strutils.bool_from_string(req.GET.get(name, 'false'),
+                                         strict=True)
+    except ValueError:
+        raise errors.BadRequest('%s: must be true or false' % name)
 
 
 def _image(req, image, driver):
@@ -114,8 +127,11 @@ def _image(req, image, driver):
 # Collection.
 def create(req):
     policy.authorize(req)
-    body = schemas.validate(schemas.CREATE, req.json_body_or_empty())
-    translate.refuse_unsupported(body)
+    body = req.json_body_or_empty()
+    if isinstance(body, dict):
+        # Says why, where the schema would only say which values pass.
+        translate.refuse_unsupported(body)
+    body = schemas.validate(schemas.CREATE, body)
     if body.get('host'):
         policy.authorize(req, verbs.CREATE_ON_HOST)
     driver = body.get('image_driver')
@@ -195,13 +211,18 @@ def list_(req):
     all_projects = _flag(req, 'all_projects')
     policy.authorize(req, req.verb.all_projects_rule if all_projects
                      else req.verb.rule)
-    limit = min(_check_int('limit', req.GET.get('limit')) or
-                req.conf.api.max_limit, req.conf.api.max_limit)
-    marker = req.GET.get('marker')
+    limit = _check_int('limit', req.GET.get('limit'))
+    if limit == 0:
+        raise errors.BadRequest('limit: must be a positive whole number')
+    limit = min(limit or req.conf.api.max_limit, req.conf.api.max_limit)
+    # As Zun: an empty marker is none, and one naming no container of the
+    # caller's is not found.
+    marker = req.GET.get('marker') or None
     if marker is not None:
-        marker = translate.canonical_uuid(marker)
-        if marker is None:
-            raise errors.BadRequest('marker: must be a container uuid')
+        uuid = translate.canonical_uuid(marker)
+        if uuid is None:
+            raise errors.NotFound('container %s not found' % marker)
+        marker = req.nova.server(uuid)['id']
     servers = req.nova.servers(all_projects=all_projects, limit=limit,
                                marker=marker)
     ports = networks.ports_by_server(req, [s['id'] for s in servers])
@@ -247,7 +268,7 @@ def _update_limits(req, server, cpu, memory):
 def rename(req, ident):
     policy.authorize(req)
     name = req.GET.get('name')
-    if not name:
+    if name is None:
         raise errors.BadRequest('name: is required')
     schemas.validate(schemas.PATCH, {'name': name})
     server = find_server(req, ident)
@@ -278,14 +299,17 @@ def server_action(req, ident):
 
 
 def stop(req, ident):
-    # Nova's stop takes no timeout: the host's graceful-stop timeout applies.
+    """Stop, or reboot: Zun's timeout is checked, then left to Nova.
+
+    Nova's stop and soft reboot take no timeout: the host's graceful-stop
+    timeout applies.
+    """
     _check_int('timeout', req.GET.get('timeout'))
     return server_action(req, ident)
 
 
 def kill(req, ident):
-    name = (req.GET.get('signal') or 'SIGKILL').upper()
-    if name not in KILL_SIGNALS:
+    if req.GET.get('signal', 'None') not in KILL_SIGNALS:
         raise errors.BadRequest(
             'signal: Nova can only stop a container (SIGTERM, then SIGKILL '
             'after the grace period); use SIGKILL or SIGTERM')
@@ -296,6 +320,8 @@ def logs(req, ident):
     policy.authorize(req)
     tail = req.GET.get('tail', 'all')
     lines = None if tail == 'all' else _check_int('tail', tail)
+    # Zun's other log parameters (stdout, stderr, since) ask for nothing
+    # Nova's console output can leave out: they are passed over.
     if _flag(req, 'timestamps'):
         raise errors.BadRequest('timestamps: Nova\'s console output has no '
                                 'timestamps')
@@ -335,10 +361,13 @@ def commit(req, ident):
     if not repository:
         raise errors.BadRequest('repository: is required')
     tag = req.GET.get('tag')
+    for field, value, longest in (('repository', repository, MAX_REPOSITORY),
+                                  ('tag', tag or '', MAX_TAG)):
+        if len(value) > longest:
+            raise errors.BadRequest('%s: is longer than %d characters'
+                                    % (field, longest))
     # As Zun names the image: the repository, with ":tag" only if asked.
     name = '%s:%s' % (repository, tag) if tag else repository
-    if len(name) > 255:
-        raise errors.BadRequest('repository: is too long')
     server = find_server(req, ident)
     check_state(req, server)
     result = req.nova.action(server['id'], req.verb.nova_action,
@@ -349,12 +378,13 @@ def commit(req, ident):
 def rebuild(req, ident):
     """Nova's rebuild, from the container's image or another one."""
     policy.authorize(req)
-    body = schemas.validate(schemas.REBUILD, req.json_body_or_empty())
-    image = req.GET.get('image') or body.get('image')
-    driver = req.GET.get('image_driver') or body.get('image_driver')
-    if driver not in (None, 'glance', 'docker'):
-        raise errors.BadRequest('image_driver: must be one of glance, '
-                                'docker')
+    body = req.json_body_or_empty()
+    if isinstance(body, dict):
+        # Zun's clients give the fields in the query: they win.
+        body = dict(body, **{k: v for k, v in req.GET.items()
+                             if k in ('image', 'image_driver')})
+    body = schemas.validate(schemas.REBUILD, body)
+    image, driver = body.get('image'), body.get('image_driver')
     server = find_server(req, ident)
     check_state(req, server)
     args = {'imageRef': (server.get('image') or {}).get('id')}
@@ -409,12 +439,15 @@ def not_implemented(req, ident):
 
 
 def _check_int(field, value):
+    """A whole-number query parameter (digits only), or None if absent."""
     if value is None:
         return None
-    try:
-        number = int(value)
-    except ValueError:
+    digits = value[1:] if value.startswith('-') else value
+    # Digits only: int() would also take "+", spaces and "_".
+    if not (digits.isascii() and digits.isdigit()):
         raise errors.BadRequest('%s: must be a whole number' % field)
-    if number < 0:
+    if value.startswith('-'):
         raise errors.BadRequest('%s: must not be negative' % field)
-    return number
+    if len(value) > len(str(MAX_INT)) or int(value) > MAX_INT:
+        raise errors.BadRequest('%s: must be at most %d' % (field, MAX_INT))
+    return int(value)

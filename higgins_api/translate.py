@@ -12,6 +12,7 @@ from higgins_common import metadata
 
 from higgins_api import errors
 from higgins_api import networks
+from higgins_api import schemas
 from higgins_api import verbs
 
 TRAIT_SPEC = contract.CONTAINER_TRAIT_SPEC
@@ -49,16 +50,11 @@ NO_OP_VALUES = {
     'cpu_policy': ('', 'shared'),
 }
 
-_MEMORY = re.compile(r'^\s*(\d+)\s*([mMgG]?)[bB]?\s*$')
+# The sizes schemas.MEMORY_PATTERN lets through.
+_MEMORY = re.compile(r'^ *([0-9]+) *([mMgG]?)[bB]? *$')
 # Container names as Zun allows them (schemas._NAME).
 _CONTAINER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$')
-# An engine reference: [registry[:port]/]path[:tag][@digest]; the compute
-# host's allow-list decides which may boot.
-_REFERENCE = re.compile(
-    r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?'
-    r'(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*'
-    r'(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?'
-    r'(?:@sha256:[0-9a-f]{64})?$')
+_REFERENCE = re.compile(schemas.REFERENCE_PATTERN)
 #: Nova's power state of a server whose container is not running.
 POWER_SHUTDOWN = 4
 POWER_RUNNING = 1
@@ -123,8 +119,9 @@ def memory_mib(value):
     """Memory in MiB from Zun's forms: 512, "512", "512M", "1G"."""
     if value is None:
         return None
-    if isinstance(value, int):
-        mib = value
+    if isinstance(value, (int, float)):
+        # JSON's 512.0 is the whole number the schema lets through.
+        mib = int(value)
     else:
         match = _MEMORY.match(str(value))
         if not match:

@@ -151,7 +151,9 @@ VERBS = (
          allowed=_states(STOPPED, CREATED), nova_action='os-start'),
     Verb('stop', 'POST', CONTAINER + '/stop', 'stop', STOP,
          allowed=_states(RUNNING, PAUSED), nova_action='os-stop'),
-    Verb('reboot', 'POST', CONTAINER + '/reboot', 'server_action', REBOOT,
+    # Stop and reboot check Zun's timeout (handler stop), which Nova
+    # cannot take.
+    Verb('reboot', 'POST', CONTAINER + '/reboot', 'stop', REBOOT,
          allowed=_states(RUNNING), nova_action='reboot',
          nova_args={'type': 'SOFT'}),
     Verb('pause', 'POST', CONTAINER + '/pause', 'server_action', PAUSE,
@@ -244,13 +246,14 @@ def answers(verb):
     range (406) and lack a token (401). Carried verbs add policy and quota
     (403) and Nova failing (502); verbs on one resource add 404, and on one
     container 409: its status, or a name several containers share. Create
-    answers 404 for a network or port the caller cannot see, as Zun does.
+    answers 404 for a network or port the caller cannot see, and list for
+    a marker naming no container, as Zun does.
     """
     statuses = {verb.success, 400, 401, 406}
     if verb.not_implemented:
         return statuses
     statuses |= {403, 502}
-    if '{' in verb.path or verb.name == 'create':
+    if '{' in verb.path or verb.name in ('create', 'list'):
         statuses.add(404)
     if verb.path.startswith(CONTAINER) or verb.name == 'create':
         statuses.add(409)

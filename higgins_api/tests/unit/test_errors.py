@@ -89,6 +89,20 @@ class NotFoundTest(base.FacadeTestCase):
         self.assertEqual('SHUTOFF', server['status'])
         self.assertEqual([], self.cloud.actions)
 
+    def test_odd_identifiers_on_every_verb_are_404_not_502(self):
+        # Nova failing would be a 502: the identifier never reaches it.
+        self.cloud.fail_next = (500, 'computeFault', 'boom')
+        for ident in ('%00', 'a%20b', '..', 'x\'y', '%E2%98%83', '-a',
+                      'a' * 300, '%ff', '%3B'):
+            for verb in verbs.VERBS:
+                if not verb.path.startswith(verbs.CONTAINER):
+                    continue
+                method, path, body = _request(verb, ident)
+                with self.subTest(ident=ident, verb=verb.name):
+                    self.error(self.call(method, path, body), 404,
+                               'higgins.not_found')
+        self.assertIsNotNone(self.cloud.fail_next)
+
     def test_unknown_path_and_method(self):
         self.error(self.call('GET', '/v2/things'), 404, 'higgins.not_found')
         self.error(self.call('PUT', '/v1/containers'), 405,
@@ -112,7 +126,7 @@ class BadRequestTest(base.FacadeTestCase):
                 ({'image': image, 'image_driver': 'kubernetes'},
                  'image_driver: must be one of glance, docker'),
                 ({'image': 'Bad Ref!', 'image_driver': 'docker'},
-                 'image: \'Bad Ref!\' is not an image reference'),
+                 'image: with image_driver docker, an image reference'),
                 ({'image': image, 'hostname': '-bad'}, 'hostname: '),
                 ({'image': image, 'restart_policy': {'Name': 'sometimes'}},
                  'restart_policy.Name: must be one of'),
@@ -124,7 +138,7 @@ class BadRequestTest(base.FacadeTestCase):
                  'restart_policy.MaximumRetryCount: '),
                 ({'image': image, 'restart_policy': {
                     'Name': 'on-failure', 'MaximumRetryCount': 10 ** 6}},
-                 'restart_policy: maximum retry count must be at most'),
+                 'restart_policy.MaximumRetryCount: must be at most 10000'),
                 ({'image': image, 'restart_policy': {'Name': 'no',
                                                      'Delay': 1}},
                  'restart_policy.Delay: is not a known field'),

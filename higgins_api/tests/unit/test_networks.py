@@ -80,20 +80,22 @@ class NetsTest(NetworkTestCase):
             self.net['id']][0]['port'])
 
     def test_malformed_nets_name_the_entry(self):
+        one_network_or_port = ('nets.0: give either a network (with at most '
+                               'one fixed IP) or a port')
         port = self.cloud.add_port(self.net)
         for nets, detail in (
-                ([{}], 'nets[0]: give either a network or a port'),
+                ([{}], one_network_or_port),
                 ([{'network': self.net['id'], 'port': port['id']}],
-                 'nets[0]: give either a network or a port'),
+                 one_network_or_port),
                 ([{'port': port['id'], 'v4-fixed-ip': '10.0.1.9'}],
-                 'nets[0]: a port brings its own fixed IPs'),
+                 one_network_or_port),
                 ([{'network': 'private', 'v4-fixed-ip': '10.0.1.9',
                    'v6-fixed-ip': 'fd00::9'}],
-                 'nets[0]: Nova takes one fixed IP per network'),
+                 one_network_or_port),
                 ([{'network': 'private', 'v4-fixed-ip': 'fd00::9'}],
-                 "nets[0].v4-fixed-ip: 'fd00::9' is not an IPv4 address"),
+                 "nets.0.v4-fixed-ip: 'fd00::9' is not an IPv4 address"),
                 ([{'network': 'private', 'v6-fixed-ip': 'nope'}],
-                 "nets[0].v6-fixed-ip: 'nope' is not an IPv6 address"),
+                 "nets.0.v6-fixed-ip: 'nope' is not an IPv6 address"),
                 ([{'network': 'private', 'mac': 'x'}],
                  'nets.0.mac: is not a known field'),
                 ('private', 'nets: must be of type')):

@@ -214,6 +214,17 @@ class EdgesTest(base.FacadeTestCase):
                            'higgins.not_found')
         self.assertIsNotNone(self.cloud.fail_next)
 
+    def test_query_strings_that_are_not_utf8_or_split_at_semicolons(self):
+        server = self.server(status='SHUTOFF')
+        for query in ('marker=%ff', '%ff=1'):
+            self.error(self.call('GET', '/v1/containers?%s' % query), 400,
+                       'higgins.bad_request')
+        # ";" is part of a value (RFC 3986 forms split at "&" only).
+        detail = self.error(self.call(
+            'POST', '/v1/containers/%s/kill?signal=KILL;x=1' % server['id']),
+            400, 'higgins.bad_request')
+        self.assertTrue(detail.startswith('signal: '), detail)
+
     def test_uuid_forms_are_made_canonical(self):
         server = self.server()
         braced = '{%s}' % server['id'].upper()
@@ -223,9 +234,17 @@ class EdgesTest(base.FacadeTestCase):
         self.assertEqual(server['id'], self.call(
             'GET', '/v1/containers/%s' % plain, expect=200).json['uuid'])
 
-    def test_bad_marker(self):
-        self.error(self.call('GET', '/v1/containers?marker=x%27'), 400,
-                   'higgins.bad_request')
+    def test_markers_as_zun_reads_them(self):
+        # Zun: an empty marker is none; one naming no container is a 404.
+        server = self.server()
+        self.assertEqual([server['id']], [c['uuid'] for c in self.call(
+            'GET', '/v1/containers?marker=', expect=200).json['containers']])
+        for marker in ('x%27', '0d4c6e1e-5a0e-4b8e-9d55-3f0f5fd0e6a1'):
+            self.error(self.call('GET', '/v1/containers?marker=%s' % marker),
+                       404, 'higgins.not_found')
+        self.assertEqual([], self.call(
+            'GET', '/v1/containers?marker=%s' % server['id'],
+            expect=200).json['containers'])
 
 
 class KeystoneModeTest(base.FacadeTestCase):
