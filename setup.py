@@ -46,6 +46,8 @@ setuptools.setup(
             'python-zunclient',
             'openapi-spec-validator',
             'PyYAML',
+            # Fuzzes the facade from its OpenAPI document (its engine API).
+            'schemathesis>=4,<5',
         ],
     },
     entry_points={
