@@ -225,6 +225,23 @@ class EdgesTest(base.FacadeTestCase):
             400, 'higgins.bad_request')
         self.assertTrue(detail.startswith('signal: '), detail)
 
+    def test_query_values_as_zun_spells_them(self):
+        server = self.server()
+        path = '/v1/containers/%s' % server['id']
+        # python-zunclient's kill without --signal sends signal=None.
+        self.call('POST', path + '/kill?signal=None', expect=202)
+        self.call('GET', path + '/logs?timestamps=False&stdout=True',
+                  expect=200)
+        for method, url in (('POST', path + '/reboot?timeout=-1'),
+                            ('POST', path + '/reboot?timeout=+1'),
+                            ('GET', path + '/logs?timestamps=maybe'),
+                            ('DELETE', path + '?force=2'),
+                            ('GET', '/v1/containers?all_projects=often'),
+                            ('GET', '/v1/containers?limit=0')):
+            with self.subTest(url=url):
+                self.error(self.call(method, url), 400,
+                           'higgins.bad_request')
+
     def test_uuid_forms_are_made_canonical(self):
         server = self.server()
         braced = '{%s}' % server['id'].upper()
