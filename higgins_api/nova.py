@@ -202,7 +202,8 @@ class Nova:
         if not matches:
             raise errors.BadRequest('image: %s not found' % name_or_id)
         if len(matches) > 1:
-            raise errors.BadRequest(
+            # Zun answers 409 for a name several images share.
+            raise errors.Conflict(
                 'image: several images are named %s; use its id' % name_or_id)
         return matches[0]
 

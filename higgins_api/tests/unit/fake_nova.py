@@ -463,7 +463,10 @@ class FakeNova:
     def image_named(self, name_or_id):
         matches = [i for i in self.cloud.images.values()
                    if i['name'] == name_or_id]
-        if len(matches) != 1:
-            # nova.Nova's own wording for a name it cannot resolve.
+        # nova.Nova's own answers for a name it cannot resolve.
+        if not matches:
             raise errors.BadRequest('image: %s not found' % name_or_id)
+        if len(matches) > 1:
+            raise errors.Conflict('image: several images are named %s; use '
+                                  'its id' % name_or_id)
         return matches[0]

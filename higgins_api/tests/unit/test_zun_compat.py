@@ -225,6 +225,14 @@ class EdgesTest(base.FacadeTestCase):
             400, 'higgins.bad_request')
         self.assertTrue(detail.startswith('signal: '), detail)
 
+    def test_an_image_name_several_images_share_is_409(self):
+        # As Zun: "Multiple images exist with same name".
+        self.cloud.images['other'] = {'id': 'other',
+                                      'name': fake_nova.IMAGE_NAME}
+        self.error(self.call('POST', '/v1/containers', {
+            'image': fake_nova.IMAGE_NAME}), 409, 'higgins.invalid_state')
+        self.assertEqual({}, self.cloud.servers)
+
     def test_query_values_as_zun_spells_them(self):
         server = self.server()
         path = '/v1/containers/%s' % server['id']
