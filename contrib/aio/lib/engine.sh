@@ -55,10 +55,19 @@ stop_engine() {
 }
 
 cleanup_engine() {
-    local dir
+    local dir mnt
     for dir in "$AIO_DATA"/engine-*; do
         [ -d "$dir" ] || continue
         engine_release_storage "$dir"
         ip link del "$(engine_bridge "${dir##*-}")" 2>/dev/null || true
+    done
+    # An engine stopped with containers still known (live-restore) leaves
+    # their network namespaces bind-mounted under its exec root; purge has
+    # to release them before it can remove the directory.
+    for dir in "$AIO_RUN"/docker-*-exec; do
+        [ -d "$dir" ] || continue
+        while read -r mnt; do
+            umount -l "$mnt" || true
+        done < <(findmnt -rn -o TARGET | grep "^$dir/" || true)
     done
 }
