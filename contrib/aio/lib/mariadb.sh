@@ -43,10 +43,14 @@ database_create() {
     run "$AIO_LOG/databases.log" mysql -e "$sql"
 }
 
-# database_drop DATABASE...: gone, if MariaDB runs.
+# database_drop DATABASE...: gone. A stopped MariaDB is started for it:
+# databases left behind would hand the next `up` a Keystone whose users
+# have the passwords of the secrets purge deletes.
 database_drop() {
     local db
-    mysqladmin ping >/dev/null 2>&1 || return 0
+    command -v mysqladmin >/dev/null 2>&1 || return 0  # never installed
+    mysqladmin ping >/dev/null 2>&1 || service mariadb start >/dev/null 2>&1 ||
+        return 0
     for db in "$@"; do
         mysql -e "DROP DATABASE IF EXISTS $db"
     done
