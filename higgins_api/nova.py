@@ -195,10 +195,16 @@ class Nova:
             return name_or_id
         return self.image_named(name_or_id)['id']
 
-    def image_named(self, name_or_id):
+    def images_named(self, name):
+        """The images the caller sees that are named ``name``."""
+        # Glance reads "op:value" in name filters, and names may have a
+        # colon (busybox:latest): the operator must be given.
         listed = self._call('GET', '/images/detail' + _query(
-            {'name': name_or_id}), microversion=IMAGE_PROXY_MICROVERSION)
-        matches = [i for i in listed['images'] if i.get('name') == name_or_id]
+            {'name': 'eq:' + name}), microversion=IMAGE_PROXY_MICROVERSION)
+        return [i for i in listed['images'] if i.get('name') == name]
+
+    def image_named(self, name_or_id):
+        matches = self.images_named(name_or_id)
         if not matches:
             raise errors.BadRequest('image: %s not found' % name_or_id)
         if len(matches) > 1:

@@ -97,3 +97,18 @@ class CallTest(unittest.TestCase):
                         .flavor_exists('c1.tiny'))
         self.assertRaises(errors.UpstreamError,
                           _nova(FakeResponse(500)).flavor_exists, 'x')
+
+
+class ImageNameTest(unittest.TestCase):
+
+    def test_a_name_with_a_colon_is_asked_with_glance_s_eq_operator(self):
+        # Glance reads "higgins/busybox:latest" as operator
+        # "higgins/busybox" unless the operator is given.
+        client = _nova(FakeResponse(200, {'images': [
+            {'id': 'i1', 'name': 'higgins/busybox:latest'},
+            {'id': 'i2', 'name': 'other'}]}))
+        self.assertEqual('i1', client.image_id('higgins/busybox:latest'))
+        ((method, url, _),) = client._api.requests
+        self.assertEqual(
+            ('GET', '/images/detail?name=eq%3Ahiggins%2Fbusybox%3Alatest'),
+            (method, url))
