@@ -12,6 +12,7 @@ import webob
 import webob.dec
 from webob import multidict
 
+from higgins_api import actions
 from higgins_api import containers
 from higgins_api import errors
 from higgins_api import glance
@@ -31,11 +32,10 @@ VERSION_HEADER = 'OpenStack-API-Version'
 SERVICE_TYPE = 'container'
 
 REQUEST_ID_HEADER = 'X-OpenStack-Request-Id'
-_PARAMETER = re.compile(r'\\\{\w+\\\}')
-_IDENT = r'(?P<ident>[^/]+)'
+_PARAMETER = re.compile(r'\\\{(\w+)\\\}')
 #: Answered without a token, as Zun answers them.
 PUBLIC_PATHS = ('', '/', '/v1', '/v1/')
-_HANDLERS = (containers, interfaces, hosts)
+_HANDLERS = (containers, interfaces, actions, hosts)
 
 
 def _handler(name):
@@ -46,8 +46,17 @@ def _handler(name):
 
 
 def _route(verb):
-    """(verb, compiled path, handler) for a row of the verb table."""
-    pattern = _PARAMETER.sub(lambda m: _IDENT, re.escape(verb.path))
+    """(verb, compiled path, handler) for a row of the verb table.
+
+    The first path parameter reaches the handler as ``ident``, any other
+    by its own name.
+    """
+    names = iter(('ident',))
+
+    def group(match):
+        return '(?P<%s>[^/]+)' % next(names, match.group(1))
+
+    pattern = _PARAMETER.sub(group, re.escape(verb.path))
     return verb, re.compile('^%s/?$' % pattern), _handler(verb.handler)
 
 
@@ -235,6 +244,7 @@ class Application:
                                     request_id)
         status, body = result[0], result[1]
         headers = result[2] if len(result) > 2 else {}
+        request_id = _action_request_id(req, status, request_id)
         response = _with_request_id(
             webob.Response(status=status, headers=headers), request_id)
         response.headers[VERSION_HEADER] = '%s %s' % (
@@ -245,6 +255,20 @@ class Application:
             response.charset = 'utf-8'
             response.body = json.dumps(body).encode()
         return response
+
+
+def _action_request_id(req, status, request_id):
+    """The request id to answer: Nova's, when Nova recorded an action.
+
+    A container action is the server's instance action, which Nova names
+    by its own request id: a client that reads the id of its start or
+    rebuild finds the action under it (…/container_actions/<id>).
+    """
+    nova_id = getattr(req.nova, 'action_request_id', None)
+    if status != 202 or not nova_id:
+        return request_id
+    LOG.info('Request %s is Nova\'s %s', request_id, nova_id)
+    return nova_id
 
 
 def _check_version(req, verb):

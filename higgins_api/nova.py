@@ -5,6 +5,7 @@ auth plugin keystonemiddleware built from their token), never a service
 account. Nova's and keystoneauth's errors become facade errors here and
 nowhere else.
 """
+import re
 from urllib import parse
 
 from keystoneauth1 import adapter
@@ -24,6 +25,7 @@ MICROVERSION = '2.79'
 IMAGE_PROXY_MICROVERSION = '2.35'
 # 2.90: a server's hostname may be chosen when it is created.
 HOSTNAME_MICROVERSION = '2.90'
+_REQUEST_ID = re.compile(r'^req-[0-9a-f-]{36}$')
 
 _STATUS_ERRORS = {
     400: errors.BadRequest,
@@ -72,10 +74,16 @@ class Nova:
                                 identity_headers,
                                 default_microversion=MICROVERSION)
 
+    #: Nova's request id of the last server action asked (the id of the
+    #: instance action it recorded), or None.
+    action_request_id = None
+
     def _call(self, method, url, body=None, microversion=None,
-              not_found=None):
+              not_found=None, response_of=None):
         response = send(self._api, 'compute', method, url, json=body,
                         microversion=microversion or MICROVERSION)
+        if response_of is not None:
+            response_of(response)
         if response.status_code < 400:
             return response.json() if response.content else None
         if response.status_code not in _STATUS_ERRORS:
@@ -128,8 +136,16 @@ class Nova:
         self._call('DELETE', '/servers/%s' % server_id)
 
     def action(self, server_id, action, args=None):
+        def remember(response):
+            self.action_request_id = _request_id(response)
         return self._call('POST', '/servers/%s/action' % server_id,
-                          {action: args})
+                          {action: args}, response_of=remember)
+
+    def server_action(self, server_id, request_id):
+        """One instance action of a server, with its events."""
+        return self._call('GET', '/servers/%s/os-instance-actions/%s' % (
+            server_id, parse.quote(request_id, safe='')),
+            not_found='action %s not found' % request_id)['instanceAction']
 
     def serial_console(self, server_id):
         """The websocket URL of the server's serial console (a token in it).
@@ -212,6 +228,13 @@ class Nova:
             raise errors.Conflict(
                 'image: several images are named %s; use its id' % name_or_id)
         return matches[0]
+
+
+def _request_id(response):
+    """Nova's request id of a response, if it is one Nova gave."""
+    value = (getattr(response, 'headers', None) or {}).get(
+        'x-openstack-request-id', '')
+    return value if _REQUEST_ID.match(value) else None
 
 
 def _query(params):

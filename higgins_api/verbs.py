@@ -16,6 +16,8 @@ COLLECTION = '/v1/containers'
 #: Path parameter naming one container (uuid or unique name).
 IDENT = 'container_ident'
 CONTAINER = '%s/{%s}' % (COLLECTION, IDENT)
+#: Path parameter naming one action of a container (its request id).
+REQUEST_IDENT = 'request_ident'
 HOSTS = '/v1/hosts'
 #: Path parameter naming one compute host (its hypervisor's uuid).
 HOST_IDENT = 'host_ident'
@@ -123,6 +125,9 @@ NETWORK_DETACH = Rule('container:network_detach', PROJECT_MEMBER,
                       'Detach a network or a port from a container.')
 NETWORK_LIST = Rule('container:network_list', PROJECT_READER,
                     'List the networks and ports of a container.')
+ACTIONS = Rule('container:actions', PROJECT_READER,
+               'List a container\'s actions and show one with its events '
+               '(Nova\'s instance actions of the server).')
 HOST_GET_ALL = Rule('host:get_all', ADMIN, 'List the compute hosts.')
 HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 
@@ -130,7 +135,7 @@ HOST_GET = Rule('host:get', ADMIN, 'Show a compute host.')
 RULES = (CREATE, CREATE_ON_HOST, GET_ALL, GET_ALL_ALL_PROJECTS, GET_ONE,
          UPDATE, DELETE, START, STOP, REBOOT, PAUSE, UNPAUSE, KILL, LOGS,
          STATS, COMMIT, REBUILD, ATTACH, RESIZE, NETWORK_ATTACH,
-         NETWORK_DETACH, NETWORK_LIST, HOST_GET_ALL, HOST_GET)
+         NETWORK_DETACH, NETWORK_LIST, ACTIONS, HOST_GET_ALL, HOST_GET)
 
 _ACTIVE = (RUNNING, PAUSED, RESTARTING)
 
@@ -201,6 +206,13 @@ VERBS = (
          min_version=(1, 6)),
     Verb('network_list', 'GET', CONTAINER + '/network_list', 'network_list',
          NETWORK_LIST, success=200, min_version=(1, 13)),
+    # A container's actions are its server's instance actions, named by
+    # Nova's request ids (the facade answers an action verb with Nova's).
+    Verb('actions', 'GET', CONTAINER + '/container_actions', 'actions',
+         ACTIONS, success=200),
+    Verb('action', 'GET',
+         CONTAINER + '/container_actions/{%s}' % REQUEST_IDENT,
+         'action', ACTIONS, success=200),
     Verb('hosts', 'GET', HOSTS, 'hosts', HOST_GET_ALL, success=200),
     Verb('host', 'GET', HOST, 'host', HOST_GET, success=200),
 )
