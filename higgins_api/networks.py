@@ -61,12 +61,17 @@ def plan(req, body):
         if default is None:
             return _without_network(groups, exposed_rules)
         networks = [{'uuid': default['id']}]
+    only_ports = all('port' in n for n in networks)
+    if only_ports and groups in _NO_GROUPS:
+        # Zun's clients send ['default'] with every request: given ports
+        # keep their own groups, which asks for nothing more.
+        groups = []
     ids = []
     for name in groups:
         group_id = req.neutron.security_group(name)
         if group_id not in ids:
             ids.append(group_id)
-    if (ids or exposed_rules) and all('port' in n for n in networks):
+    if (ids or exposed_rules) and only_ports:
         raise errors.BadRequest(
             'security_groups/exposed_ports: apply to ports Nova creates; '
             'a port given in nets keeps its own security groups')

@@ -220,6 +220,16 @@ class SecurityGroupsTest(NetworkTestCase):
                 self.assertIn('security_groups: ' + detail, self.bad(
                     self.create(expect=None, security_groups=[name])))
 
+    def test_zun_s_default_group_with_a_given_port_asks_nothing(self):
+        # What zun-tempest-plugin sends below 1.20: security_groups
+        # ['default'] with a port of its own.
+        port = self.cloud.add_port(self.net)
+        uuid = self.run_container(nets=[{'port': port['id']}],
+                                  security_groups=['default'])
+        self.assertEqual([{'port': port['id']}],
+                         self.request(uuid)['networks'])
+        self.assertNotIn('security_groups', self.request(uuid))
+
     def test_groups_do_not_apply_to_given_ports(self):
         port = self.cloud.add_port(self.net)
         self.cloud.add_security_group(PROJECT, 'web')
