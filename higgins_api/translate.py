@@ -83,10 +83,12 @@ def may_be_created(server):
     """
     if (server.get('metadata') or {}).get(metadata.RUN_KEY) != 'false':
         return False
+    # Nova shows it ACTIVE until it hears the container is not running,
+    # then stops the server (task powering-off) before it shows SHUTOFF.
     return server.get('status') == 'SHUTOFF' or (
         server.get('status') == 'ACTIVE' and
         server.get('OS-EXT-STS:power_state') == POWER_SHUTDOWN and
-        not server.get('OS-EXT-STS:task_state'))
+        server.get('OS-EXT-STS:task_state') in (None, 'powering-off'))
 
 
 def never_started(actions):

@@ -91,7 +91,10 @@ class CreatedTest(base.FacadeTestCase):
         # Nova shows ACTIVE until it hears the container is not running.
         server.update({'status': 'ACTIVE', 'OS-EXT-STS:power_state': 4})
         self.assertEqual('Created', self.call('GET', path).json['status'])
-        server['status'] = 'SHUTOFF'
+        # Then its power sync stops the server that "shut down by itself".
+        server['OS-EXT-STS:task_state'] = 'powering-off'
+        self.assertEqual('Created', self.call('GET', path).json['status'])
+        server.update({'status': 'SHUTOFF', 'OS-EXT-STS:task_state': None})
         self.assertEqual('Created', self.call('GET', path).json['status'])
         self.assertEqual(['Created'], [
             c['status'] for c in self.call('GET', '/v1/containers').json[
