@@ -8,9 +8,10 @@ and the trait they require are higgins_common.contract's.
 
 usage: bootstrap.py accounts DEMO_PASSWORD
        bootstrap.py service NAME TYPE URL DESCRIPTION SERVICE_PASSWORD
-       bootstrap.py image BUSYBOX_ARCHIVE      (needs Glance)
+       bootstrap.py image BUSYBOX_ARCHIVE [NAME] (needs Glance)
        bootstrap.py flavors                     (needs Nova's API)
        bootstrap.py networks                    (needs Neutron's API)
+       bootstrap.py test-project NAME PASSWORD  (needs all of them)
        bootstrap.py facade-demo                 (as the demo user)
        bootstrap.py facade-show
 """
@@ -103,11 +104,11 @@ def ensure_quotas(conn):
                                 ram=51200)
 
 
-def ensure_image(conn, archive):
-    if conn.image.find_image(IMAGE_NAME) is not None:
+def ensure_image(conn, archive, name=IMAGE_NAME):
+    if conn.image.find_image(name) is not None:
         return
     conn.image.create_image(
-        name=IMAGE_NAME, filename=archive, container_format='docker',
+        name=name, filename=archive, container_format='docker',
         disk_format='raw', visibility='public',
         hypervisor_type='docker', wait=True)
 
@@ -174,6 +175,19 @@ def ensure_networks(conn):
         ensure_project_network(conn, project, public)
 
 
+def ensure_test_project(conn, name, password):
+    """Project and member user NAME, with quotas and a `private` network.
+
+    For test suites that run with pre-provisioned accounts (higgins-aio
+    tempest's zun suites).
+    """
+    project = ensure_project(conn, name)
+    ensure_user(conn, name, password, project, ensure_role(conn, 'member'))
+    conn.set_compute_quotas(project.id, instances=100, cores=200,
+                            ram=51200)
+    ensure_project_network(conn, project, ensure_public_network(conn))
+
+
 FACADE_DEMO = 'aio-facade-demo'
 FACADE_HEADERS = {'OpenStack-API-Version': 'container 1.40'}
 
@@ -231,12 +245,14 @@ def main():
         ensure_service_user(conn, name, password)
         ensure_catalog_entry(conn, name, service_type, url, description)
     elif phase == 'image':
-        ensure_image(conn, args[0])
+        ensure_image(conn, *args)
     elif phase == 'flavors':
         ensure_flavors(conn)
         ensure_quotas(conn)
     elif phase == 'networks':
         ensure_networks(conn)
+    elif phase == 'test-project':
+        ensure_test_project(conn, *args)
     elif phase == 'facade-demo':
         facade_demo(conn, os.environ['FACADE_URL'])
     elif phase == 'facade-show':
