@@ -288,8 +288,24 @@ class FakeNova:
 
     def server_actions(self, server_id):
         self._maybe_fail()
-        return [{'action': a, 'instance_uuid': server_id}
-                for a in reversed(self._get(server_id).get('history', []))]
+        server = self._get(server_id)
+        return [{'action': a, 'instance_uuid': server_id,
+                 'request_id': 'req-%d' % i, 'user_id': server['user_id'],
+                 'project_id': server['tenant_id'], 'message': None,
+                 'start_time': '2026-01-01T00:00:00.000000'}
+                for i, a in reversed(list(enumerate(
+                    server.get('history', []))))]
+
+    def server_action(self, server_id, request_id):
+        self._maybe_fail()
+        name = self._get(server_id).get('action_ids', {}).get(request_id)
+        if name is None:
+            raise errors.NotFound('action %s not found' % request_id)
+        return {'action': name, 'instance_uuid': server_id,
+                'request_id': request_id, 'message': None,
+                'events': [{'event': 'compute_%s_instance' % name,
+                            'result': 'Success', 'start_time': 't0',
+                            'finish_time': 't1'}]}
 
     def update_server(self, server_id, fields):
         self._maybe_fail()
@@ -355,6 +371,10 @@ class FakeNova:
         self.cloud.actions.append((server_id, action, args))
         if action in _RECORDED:
             server.setdefault('history', []).append(_RECORDED[action])
+            # Nova names the action it records by its request id.
+            self.action_request_id = 'req-' + uuidutils.generate_uuid()
+            server.setdefault('action_ids', {})[self.action_request_id] = (
+                _RECORDED[action])
         if action in ('resize', 'confirmResize'):
             return self._resize(server, action, args)
         if after:

@@ -2,6 +2,8 @@
 import unittest
 
 from higgins_api import actions
+from higgins_api.tests.unit import base
+from higgins_api.tests.unit import fake_nova
 
 ACTION = {'action': 'rebuild', 'instance_uuid': 'u1', 'message': None,
           'project_id': 'p', 'request_id': 'req-1', 'user_id': 'x',
@@ -40,3 +42,29 @@ class ActionViewTest(unittest.TestCase):
                            _event(None, result=None)])['finish_time'])
         self.assertIsNone(actions.action_view('u1', ACTION,
                                               [])['finish_time'])
+
+
+class ActionRequestIdTest(base.FacadeTestCase):
+
+    def test_a_stop_answers_with_the_request_id_of_nova_s_action(self):
+        uuid = self.call('POST', '/v1/containers?run=true', {
+            'image': fake_nova.IMAGE_ID}, expect=202).json['uuid']
+        self.cloud.servers[uuid]['status'] = 'ACTIVE'
+        answer = self.call('POST', '/v1/containers/%s/stop' % uuid,
+                           expect=202)
+        request_id = answer.headers['X-OpenStack-Request-Id']
+        (nova_id,) = self.cloud.servers[uuid]['action_ids']
+        self.assertEqual(nova_id, request_id)
+        action = self.call('GET', '/v1/containers/%s/container_actions/%s'
+                           % (uuid, request_id), expect=200).json
+        self.assertEqual(('stop', 't1'), (action['action'],
+                                          action['finish_time']))
+        self.call('GET', '/v1/containers/%s/container_actions/req-x'
+                  % uuid, expect=404)
+
+    def test_a_read_keeps_the_facade_s_request_id(self):
+        uuid = self.call('POST', '/v1/containers?run=true', {
+            'image': fake_nova.IMAGE_ID}, expect=202).json['uuid']
+        answer = self.call('GET', '/v1/containers/%s' % uuid, expect=200)
+        self.assertNotIn(answer.headers['X-OpenStack-Request-Id'],
+                         self.cloud.servers[uuid].get('action_ids', {}))
