@@ -24,19 +24,6 @@ neutron_agent_env() {
     echo "PATH=$AIO_VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 }
 
-# neutron_privsep_sections INI: how the agent reading neutron.conf and INI
-# starts its privsep helpers: the venv's, without sudo (an empty root_helper
-# leaves oslo.privsep's default, sudo, in place).
-neutron_privsep_sections() {
-    local section helper
-    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/neutron/neutron.conf"
-    helper="$helper --config-file $1"
-    for section in privsep privsep_dhcp_release privsep_ovs_vsctl \
-            privsep_namespace privsep_conntrack privsep_link; do
-        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
-    done
-}
-
 configure_neutron() {
     mkdir -p "$AIO_ETC/neutron/plugins/ml2" "$AIO_DATA/neutron"
     cp "$AIO_VENV/etc/neutron/api-paste.ini" "$AIO_ETC/neutron/"
@@ -82,7 +69,6 @@ EOT
     for n in $(seq 1 "$(computes)"); do
         configure_neutron_ovs_agent "$n"
     done
-    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/l3_agent.ini" <<EOT
 [DEFAULT]
 host = $(compute_host 1)
@@ -97,7 +83,6 @@ integration_bridge = $(ovs_int_bridge 1)
 ovsdb_connection = unix:/var/run/openvswitch/db.sock
 [agent]
 root_helper =
-$(neutron_privsep_sections "$AIO_ETC/neutron/l3_agent.ini")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
@@ -111,7 +96,6 @@ configure_neutron_ovs_agent() {
     mappings="tenant:$(ovs_phys_bridge "$n")"
     # Only host 1 runs the router, so only it needs the external network.
     [ "$n" -eq 1 ] && mappings="$mappings,public:$OVS_EX_BRIDGE"
-    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/ovs-agent-$n.ini" <<EOT
 [DEFAULT]
 host = $(compute_host "$n")
@@ -128,7 +112,6 @@ root_helper =
 [securitygroup]
 firewall_driver = openvswitch
 enable_security_group = true
-$(neutron_privsep_sections "$AIO_ETC/neutron/ovs-agent-$n.ini")
 EOT
 }
 
@@ -144,16 +127,19 @@ start_neutron() {
     local n conf=(--config-file "$AIO_ETC/neutron/neutron.conf")
     start_wsgi_service neutron "$NEUTRON_PORT" aio_neutron_wsgi \
         OS_NEUTRON_CONFIG_DIR="$AIO_ETC/neutron"
-    start_service neutron-rpc-server "$AIO_VENV/bin/neutron-rpc-server" "${conf[@]}" \
+    # shellcheck disable=SC2046  # one_process prints words to split
+    start_service neutron-rpc-server $(one_process neutron-rpc-server) "${conf[@]}" \
         --config-file "$AIO_ETC/neutron/plugins/ml2/ml2_conf.ini" \
         --log-file "$AIO_LOG/neutron-rpc-server.log"
     for n in $(seq 1 "$(computes)"); do
+        # shellcheck disable=SC2046
         start_service "neutron-ovs-agent-$n" env "$(neutron_agent_env)" \
-            "$AIO_VENV/bin/neutron-openvswitch-agent" "${conf[@]}" \
+            $(one_process neutron-openvswitch-agent) "${conf[@]}" \
             --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
     done
+    # shellcheck disable=SC2046
     start_service neutron-l3-agent env "$(neutron_agent_env)" \
-        "$AIO_VENV/bin/neutron-l3-agent" "${conf[@]}" \
+        $(one_process neutron-l3-agent) "${conf[@]}" \
         --config-file "$AIO_ETC/neutron/l3_agent.ini"
     wait_for "Neutron" 60 http_up "$NEUTRON_URL"
     # shellcheck disable=SC2034  # read by fail (common.sh)
