@@ -39,6 +39,9 @@ transport_url = $(rabbit_url)
 # Nova waits for network-vif-plugged before it calls a server ACTIVE.
 notify_nova_on_port_status_changes = true
 notify_nova_on_port_data_changes = true
+# Events go to Nova at once; those that come while a batch is out wait for
+# the next one, 2 s later by default: a boot waits on its port's.
+send_events_interval = 1
 # One RPC process, which also takes the agents' state reports.
 rpc_workers = 1
 rpc_state_report_workers = 0
@@ -109,6 +112,9 @@ of_listen_port = $((OVS_OF_PORT_BASE + n))
 [agent]
 tunnel_types =
 root_helper =
+# How often the agent looks for new ports (2 s by default): a boot waits
+# for its port to be wired.
+polling_interval = 1
 [securitygroup]
 firewall_driver = openvswitch
 enable_security_group = true
