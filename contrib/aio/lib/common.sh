@@ -88,6 +88,12 @@ start_service() {
     echo "$digest" >"$AIO_RUN/$name.settings"
 }
 
+# one_process SCRIPT: the command that runs the venv's console script SCRIPT
+# in a single process, privileged calls included (one_process.py says why).
+one_process() {
+    echo "$AIO_VENV/bin/python" "$REPO/contrib/aio/lib/one_process.py" "$1"
+}
+
 # start_wsgi_service NAME PORT MODULE [VAR=VALUE...]: serve MODULE's
 # `application` with gunicorn on PORT, with VARs in its environment.
 start_wsgi_service() {

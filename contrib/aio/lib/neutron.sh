@@ -24,19 +24,6 @@ neutron_agent_env() {
     echo "PATH=$AIO_VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 }
 
-# neutron_privsep_sections INI: how the agent reading neutron.conf and INI
-# starts its privsep helpers: the venv's, without sudo (an empty root_helper
-# leaves oslo.privsep's default, sudo, in place).
-neutron_privsep_sections() {
-    local section helper
-    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/neutron/neutron.conf"
-    helper="$helper --config-file $1"
-    for section in privsep privsep_dhcp_release privsep_ovs_vsctl \
-            privsep_namespace privsep_conntrack privsep_link; do
-        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
-    done
-}
-
 configure_neutron() {
     mkdir -p "$AIO_ETC/neutron/plugins/ml2" "$AIO_DATA/neutron"
     cp "$AIO_VENV/etc/neutron/api-paste.ini" "$AIO_ETC/neutron/"
@@ -52,6 +39,9 @@ transport_url = $(rabbit_url)
 # Nova waits for network-vif-plugged before it calls a server ACTIVE.
 notify_nova_on_port_status_changes = true
 notify_nova_on_port_data_changes = true
+# Events go to Nova at once; those that come while a batch is out wait for
+# the next one, 2 s later by default: a boot waits on its port's.
+send_events_interval = 1
 # One RPC process, which also takes the agents' state reports.
 rpc_workers = 1
 rpc_state_report_workers = 0
@@ -82,7 +72,6 @@ EOT
     for n in $(seq 1 "$(computes)"); do
         configure_neutron_ovs_agent "$n"
     done
-    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/l3_agent.ini" <<EOT
 [DEFAULT]
 host = $(compute_host 1)
@@ -97,7 +86,6 @@ integration_bridge = $(ovs_int_bridge 1)
 ovsdb_connection = unix:/var/run/openvswitch/db.sock
 [agent]
 root_helper =
-$(neutron_privsep_sections "$AIO_ETC/neutron/l3_agent.ini")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
@@ -111,7 +99,6 @@ configure_neutron_ovs_agent() {
     mappings="tenant:$(ovs_phys_bridge "$n")"
     # Only host 1 runs the router, so only it needs the external network.
     [ "$n" -eq 1 ] && mappings="$mappings,public:$OVS_EX_BRIDGE"
-    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/ovs-agent-$n.ini" <<EOT
 [DEFAULT]
 host = $(compute_host "$n")
@@ -125,10 +112,12 @@ of_listen_port = $((OVS_OF_PORT_BASE + n))
 [agent]
 tunnel_types =
 root_helper =
+# How often the agent looks for new ports (2 s by default): a boot waits
+# for its port to be wired.
+polling_interval = 1
 [securitygroup]
 firewall_driver = openvswitch
 enable_security_group = true
-$(neutron_privsep_sections "$AIO_ETC/neutron/ovs-agent-$n.ini")
 EOT
 }
 
@@ -144,16 +133,19 @@ start_neutron() {
     local n conf=(--config-file "$AIO_ETC/neutron/neutron.conf")
     start_wsgi_service neutron "$NEUTRON_PORT" aio_neutron_wsgi \
         OS_NEUTRON_CONFIG_DIR="$AIO_ETC/neutron"
-    start_service neutron-rpc-server "$AIO_VENV/bin/neutron-rpc-server" "${conf[@]}" \
+    # shellcheck disable=SC2046  # one_process prints words to split
+    start_service neutron-rpc-server $(one_process neutron-rpc-server) "${conf[@]}" \
         --config-file "$AIO_ETC/neutron/plugins/ml2/ml2_conf.ini" \
         --log-file "$AIO_LOG/neutron-rpc-server.log"
     for n in $(seq 1 "$(computes)"); do
+        # shellcheck disable=SC2046
         start_service "neutron-ovs-agent-$n" env "$(neutron_agent_env)" \
-            "$AIO_VENV/bin/neutron-openvswitch-agent" "${conf[@]}" \
+            $(one_process neutron-openvswitch-agent) "${conf[@]}" \
             --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
     done
+    # shellcheck disable=SC2046
     start_service neutron-l3-agent env "$(neutron_agent_env)" \
-        "$AIO_VENV/bin/neutron-l3-agent" "${conf[@]}" \
+        $(one_process neutron-l3-agent) "${conf[@]}" \
         --config-file "$AIO_ETC/neutron/l3_agent.ini"
     wait_for "Neutron" 60 http_up "$NEUTRON_URL"
     # shellcheck disable=SC2034  # read by fail (common.sh)

@@ -1,0 +1,95 @@
+"""Run an OpenStack console script in a single process (the all-in-one).
+
+``python one_process.py SCRIPT [ARG...]`` runs the venv's console script
+SCRIPT (``nova-conductor``, ``neutron-l3-agent`` ...) unchanged but for two
+things that keep the all-in-one within one small host's memory:
+
+* A service launched with one worker runs in this process, the way
+  nova-compute always runs (oslo.service's ``no_fork``), rather than in a
+  child forked by a supervising parent that holds a second copy of every
+  import (about 130 to 170 MiB of resident memory per service).
+* Privileged calls (oslo.privsep entrypoints) run in this process rather
+  than in helper daemons started through ``privsep-helper`` (50 to 120 MiB
+  each; Neutron's L3 agent starts three). The all-in-one runs its services
+  as root, so those helpers separate no privilege there. A deployment that
+  runs its services as unprivileged users keeps the upstream scripts.
+
+What is given up: the parent that restarted a crashed worker (the
+all-in-one's ``up`` restarts a stopped service), and more than one worker
+per service (a launch with several workers is refused).
+"""
+from importlib import metadata
+import sys
+
+
+def run_privileged_calls_here():
+    """Every privsep context, made already or to come, calls in-process.
+
+    A data descriptor on the class wins over the attribute each context sets
+    on itself, so contexts the script's imports already made follow too.
+    """
+    from oslo_privsep import priv_context
+
+    priv_context.PrivContext.client_mode = property(
+        lambda context: False, lambda context, value: None)
+
+
+def one_worker(workers):
+    if workers not in (None, 1):
+        raise ValueError('one_process runs one worker, not %s' % workers)
+
+
+def serve_in_this_process():
+    """oslo.service launches of one worker run the service right here.
+
+    oslo.service's ``no_fork`` launcher starts the service and waits for it
+    at once; Neutron's RPC server therefore logs "Possible hang: wait is
+    waiting for stop to complete" once, thirty seconds after it starts, and
+    serves on.
+    """
+    from oslo_service import service
+
+    launch = service.launch
+
+    class OneProcessLauncher(service.ProcessLauncher):
+        def __init__(self, conf, *args, **kwargs):
+            kwargs['no_fork'] = True
+            super().__init__(conf, *args, **kwargs)
+
+        def launch_service(self, server, workers=1):
+            one_worker(workers)
+            super().launch_service(server, workers)
+
+    def launch_here(conf, server, workers=1, **kwargs):
+        one_worker(workers)
+        kwargs['no_fork'] = True
+        return launch(conf, server, workers=workers, **kwargs)
+
+    service.launch = launch_here
+    service.ProcessLauncher = OneProcessLauncher
+
+
+def console_script(name):
+    found = metadata.entry_points(group='console_scripts', name=name)
+    if not found:
+        sys.exit('one_process: no console script named %s' % name)
+    return next(iter(found))
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit('usage: one_process.py SCRIPT [ARG...]')
+    entry_point = console_script(sys.argv[1])
+    # Loading the script imports its package first: the package picks
+    # eventlet or native threads before oslo.privsep or oslo.service load.
+    script_main = entry_point.load()
+    run_privileged_calls_here()
+    serve_in_this_process()
+    # The script sees the command line it would see run directly: oslo.config
+    # names the program after argv[0].
+    sys.argv = [sys.argv[1]] + sys.argv[2:]
+    sys.exit(script_main())
+
+
+if __name__ == '__main__':
+    main()
