@@ -1,10 +1,10 @@
 """The all-in-one's launcher runs a console script in a single process.
 
 contrib/aio/lib/one_process.py is run, as the all-in-one runs it, on a
-console script installed for the test: the script's privileged call and its
-oslo.service launch must both happen in the launcher's own process, with no
-privsep helper and no forked worker, and a launch of several workers must be
-refused rather than silently served by one.
+console script installed for the test: the script's oslo.service launch
+must run the service in the launcher's own process, with no forked worker,
+and a launch of several workers must be refused rather than silently served
+by one.
 """
 import json
 import os
@@ -19,7 +19,7 @@ TOP = pathlib.Path(__file__).resolve().parents[2]
 LAUNCHER = TOP / 'contrib' / 'aio' / 'lib' / 'one_process.py'
 
 # A console script doing what Nova's and Neutron's do: choose oslo.service's
-# threading backend on import, call a privsep entrypoint, launch a service.
+# threading backend on import, then launch a service.
 PROBE = '''
 import json
 import os
@@ -29,20 +29,7 @@ from oslo_service import backend
 backend.init_backend(backend.BackendType.THREADING)
 
 from oslo_config import cfg
-from oslo_privsep import capabilities
-from oslo_privsep import priv_context
 from oslo_service import service
-
-probe_context = priv_context.PrivContext(
-    'higgins_probe', cfg_section='higgins_probe',
-    pypath=__name__ + '.probe_context',
-    capabilities=[capabilities.CAP_NET_ADMIN])
-
-
-@probe_context.entrypoint
-def privileged_pid():
-    return os.getpid()
-
 
 class Probe(service.ServiceBase):
     started_in = None
@@ -62,7 +49,7 @@ class Probe(service.ServiceBase):
 
 def main():
     cfg.CONF([], project='higgins-probe')
-    seen = {'script': os.getpid(), 'privileged': privileged_pid()}
+    seen = {'script': os.getpid()}
     service.launch(cfg.CONF, Probe(), workers=int(sys.argv[1])).wait()
     seen['service'] = Probe.started_in
     seen['children'] = [pid for pid in os.listdir('/proc')
@@ -98,11 +85,10 @@ def launch(path, workers):
         env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_privileged_call_and_service_run_in_the_launcher(probe_script):
+def test_the_service_runs_in_the_launcher(probe_script):
     result = launch(probe_script, 1)
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen['privileged'] == seen['script']
     assert seen['service'] == seen['script']
     assert seen['children'] == []
 

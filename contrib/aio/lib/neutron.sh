@@ -16,12 +16,27 @@
 
 install_neutron() {
     need_pip 'neutron==29.*'
+    # The OVS agent clears a port's connection-tracking state with it.
+    need_apt conntrack
 }
 
 # The agents run as root already: no sudo or rootwrap in front of their
 # commands (root_helper is empty), and the venv's tools are on their PATH.
 neutron_agent_env() {
     echo "PATH=$AIO_VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+}
+
+# neutron_privsep_sections INI: how the agent reading neutron.conf and INI
+# starts its privsep helpers: the venv's, without sudo (an empty root_helper
+# leaves oslo.privsep's default, sudo, in place).
+neutron_privsep_sections() {
+    local section helper
+    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/neutron/neutron.conf"
+    helper="$helper --config-file $1"
+    for section in privsep privsep_dhcp_release privsep_ovs_vsctl \
+            privsep_namespace privsep_conntrack privsep_link; do
+        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
+    done
 }
 
 configure_neutron() {
@@ -72,6 +87,7 @@ EOT
     for n in $(seq 1 "$(computes)"); do
         configure_neutron_ovs_agent "$n"
     done
+    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/l3_agent.ini" <<EOT
 [DEFAULT]
 host = $(compute_host 1)
@@ -86,6 +102,7 @@ integration_bridge = $(ovs_int_bridge 1)
 ovsdb_connection = unix:/var/run/openvswitch/db.sock
 [agent]
 root_helper =
+$(neutron_privsep_sections "$AIO_ETC/neutron/l3_agent.ini")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
@@ -99,6 +116,7 @@ configure_neutron_ovs_agent() {
     mappings="tenant:$(ovs_phys_bridge "$n")"
     # Only host 1 runs the router, so only it needs the external network.
     [ "$n" -eq 1 ] && mappings="$mappings,public:$OVS_EX_BRIDGE"
+    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/ovs-agent-$n.ini" <<EOT
 [DEFAULT]
 host = $(compute_host "$n")
@@ -118,6 +136,7 @@ polling_interval = 1
 [securitygroup]
 firewall_driver = openvswitch
 enable_security_group = true
+$(neutron_privsep_sections "$AIO_ETC/neutron/ovs-agent-$n.ini")
 EOT
 }
 
@@ -138,9 +157,8 @@ start_neutron() {
         --config-file "$AIO_ETC/neutron/plugins/ml2/ml2_conf.ini" \
         --log-file "$AIO_LOG/neutron-rpc-server.log"
     for n in $(seq 1 "$(computes)"); do
-        # shellcheck disable=SC2046
         start_service "neutron-ovs-agent-$n" env "$(neutron_agent_env)" \
-            $(one_process neutron-openvswitch-agent) "${conf[@]}" \
+            "$AIO_VENV/bin/neutron-openvswitch-agent" "${conf[@]}" \
             --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
     done
     # shellcheck disable=SC2046

@@ -123,8 +123,21 @@ instances_path = $AIO_DATA/nova/compute-$n/instances
 engine_url = unix://$(engine_socket "$n")
 [serial_console]
 port_range = $first:$((first + CONSOLE_PORTS_PER_HOST))
+$(nova_privsep_sections "$n")
 EOT
     mkdir -p "$AIO_DATA/nova/compute-$n/instances"
+}
+
+# nova_privsep_sections N: how compute host N starts its privsep helpers.
+# nova-compute runs as root, so without sudo; the helper is the venv's and
+# reads the same configuration files.
+nova_privsep_sections() {
+    local section helper
+    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/nova/nova.conf"
+    helper="$helper --config-file $AIO_ETC/nova/compute-$1.conf"
+    for section in higgins_net_admin vif_plug_ovs_privileged nova_sys_admin; do
+        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
+    done
 }
 
 nova_manage() {
@@ -165,8 +178,7 @@ start_nova() {
     start_service nova-serialproxy "$AIO_VENV/bin/nova-serialproxy" \
         "${conf[@]}"
     for n in $(seq 1 "$(computes)"); do
-        # shellcheck disable=SC2046
-        start_service "nova-compute-$n" $(one_process nova-compute) "${conf[@]}" \
+        start_service "nova-compute-$n" "$AIO_VENV/bin/nova-compute" "${conf[@]}" \
             --config-file "$AIO_ETC/nova/compute-$n.conf"
     done
     wait_for "Nova API" 60 http_up "$NOVA_URL"

@@ -1,37 +1,25 @@
 """Run an OpenStack console script in a single process (the all-in-one).
 
 ``python one_process.py SCRIPT [ARG...]`` runs the venv's console script
-SCRIPT (``nova-conductor``, ``neutron-l3-agent`` ...) unchanged but for two
-things that keep the all-in-one within one small host's memory:
-
-* A service launched with one worker runs in this process, the way
-  nova-compute always runs (oslo.service's ``no_fork``), rather than in a
-  child forked by a supervising parent that holds a second copy of every
-  import (about 130 to 170 MiB of resident memory per service).
-* Privileged calls (oslo.privsep entrypoints) run in this process rather
-  than in helper daemons started through ``privsep-helper`` (50 to 120 MiB
-  each; Neutron's L3 agent starts three). The all-in-one runs its services
-  as root, so those helpers separate no privilege there. A deployment that
-  runs its services as unprivileged users keeps the upstream scripts.
+SCRIPT (``nova-conductor``, ``neutron-l3-agent`` ...) unchanged but for one
+thing that keeps the all-in-one within one small host's memory: a service
+launched with one worker runs in this process, the way nova-compute always
+runs (oslo.service's ``no_fork``), rather than in a child forked by a
+supervising parent that holds a second copy of every import (130 to 170 MiB
+of resident memory per service).
 
 What is given up: the parent that restarted a crashed worker (the
 all-in-one's ``up`` restarts a stopped service), and more than one worker
 per service (a launch with several workers is refused).
+
+Privileged calls still go to oslo.privsep's helpers. Run in the service
+itself they would save their memory too, but pyroute2 then forks its
+namespace helpers from a many-threaded process whose SIGTERM handler (the
+launcher's) the child cannot run: the L3 agent's threads waited for such
+children forever.
 """
 from importlib import metadata
 import sys
-
-
-def run_privileged_calls_here():
-    """Every privsep context, made already or to come, calls in-process.
-
-    A data descriptor on the class wins over the attribute each context sets
-    on itself, so contexts the script's imports already made follow too.
-    """
-    from oslo_privsep import priv_context
-
-    priv_context.PrivContext.client_mode = property(
-        lambda context: False, lambda context, value: None)
 
 
 def one_worker(workers):
@@ -81,9 +69,8 @@ def main():
         sys.exit('usage: one_process.py SCRIPT [ARG...]')
     entry_point = console_script(sys.argv[1])
     # Loading the script imports its package first: the package picks
-    # eventlet or native threads before oslo.privsep or oslo.service load.
+    # eventlet or native threads before oslo.service's launchers load.
     script_main = entry_point.load()
-    run_privileged_calls_here()
     serve_in_this_process()
     # The script sees the command line it would see run directly: oslo.config
     # names the program after argv[0].
