@@ -89,7 +89,7 @@ start_service() {
 }
 
 # one_process SCRIPT: the command that runs the venv's console script SCRIPT
-# in a single process, privileged calls included (one_process.py says why).
+# in a single process, with no forked parent (one_process.py says why).
 one_process() {
     echo "$AIO_VENV/bin/python" "$REPO/contrib/aio/lib/one_process.py" "$1"
 }
