@@ -14,13 +14,34 @@ host_install_packages openvswitch-switch
 
 ovs_ok() { timeout 5 ovs-vsctl --timeout=3 show >/dev/null 2>&1; }
 
+# ovs-vswitchd locks all its memory by default (--mlockall) so that no page
+# of a packet's path is ever swapped out: 68 MiB resident instead of 20 here,
+# for a guarantee neither the tests nor the all-in-one need. The packaged
+# service reads its options from this file.
+defaults=/etc/default/openvswitch-switch
+if ! grep -q '^OVS_CTL_OPTS=.*--no-mlockall' "$defaults" 2>/dev/null; then
+    echo "OVS_CTL_OPTS='--no-mlockall'" >>"$defaults"
+fi
+
+# vswitchd_locked: the running ovs-vswitchd holds locked memory.
+vswitchd_locked() {
+    local pid
+    pid=$(cat /var/run/openvswitch/ovs-vswitchd.pid 2>/dev/null) || return 1
+    grep -Eq '^VmLck:[[:space:]]*[1-9]' "/proc/$pid/status" 2>/dev/null
+}
+
 if ovs_ok; then
-    exit 0
+    vswitchd_locked || exit 0
+    # Started locked (by the package, or an older checkout): restarted once
+    # with its bridges, ports and flows.
+    /usr/share/openvswitch/scripts/ovs-ctl restart --no-mlockall \
+        --system-id=random >>/var/log/higgins-ovs-ctl.log 2>&1 || true
+    ovs_ok && exit 0
 fi
 
 # The packaged service first; containers without systemd fall through to
 # starting the two daemons by hand.
-/usr/share/openvswitch/scripts/ovs-ctl start --system-id=random \
+/usr/share/openvswitch/scripts/ovs-ctl start --no-mlockall --system-id=random \
     >/var/log/higgins-ovs-ctl.log 2>&1 || true
 if ovs_ok; then
     echo "Open vSwitch started (ovs-ctl)"

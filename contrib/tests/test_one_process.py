@@ -4,7 +4,8 @@ contrib/aio/lib/one_process.py is run, as the all-in-one runs it, on a
 console script installed for the test: the script's oslo.service launch
 must run the service in the launcher's own process, with no forked worker,
 and a launch of several workers must be refused rather than silently served
-by one.
+by one. With --privileged-calls-here, a privsep entrypoint must run in that
+process too, with no helper daemon.
 """
 import json
 import os
@@ -29,7 +30,18 @@ from oslo_service import backend
 backend.init_backend(backend.BackendType.THREADING)
 
 from oslo_config import cfg
+from oslo_privsep import capabilities
+from oslo_privsep import priv_context
 from oslo_service import service
+
+ctx = priv_context.PrivContext(
+    'higgins_probe', cfg_section='higgins_probe_privsep',
+    pypath=__name__ + '.ctx', capabilities=[capabilities.CAP_NET_ADMIN])
+
+
+@ctx.entrypoint
+def privileged_pid():
+    return os.getpid()
 
 class Probe(service.ServiceBase):
     started_in = None
@@ -52,6 +64,8 @@ def main():
     seen = {'script': os.getpid()}
     service.launch(cfg.CONF, Probe(), workers=int(sys.argv[1])).wait()
     seen['service'] = Probe.started_in
+    if sys.argv[2:] == ['privileged']:
+        seen['privileged'] = privileged_pid()
     seen['children'] = [pid for pid in os.listdir('/proc')
                         if pid.isdigit() and _parent(pid) == os.getpid()]
     print(json.dumps(seen))
@@ -78,10 +92,11 @@ def probe_script(tmp_path):
     return tmp_path
 
 
-def launch(path, workers):
+def launch(path, workers, *args, options=()):
     env = dict(os.environ, PYTHONPATH=str(path))
     return subprocess.run(
-        [sys.executable, str(LAUNCHER), 'higgins-probe', str(workers)],
+        [sys.executable, str(LAUNCHER), *options, 'higgins-probe',
+         str(workers), *args],
         env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -97,3 +112,12 @@ def test_several_workers_are_refused(probe_script):
     result = launch(probe_script, 2)
     assert result.returncode != 0
     assert 'runs one worker, not 2' in result.stderr
+
+
+def test_privileged_calls_run_in_the_launcher(probe_script):
+    result = launch(probe_script, 1, 'privileged',
+                    options=['--privileged-calls-here'])
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen['privileged'] == seen['script']
+    assert seen['children'] == []

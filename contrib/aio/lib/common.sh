@@ -88,23 +88,30 @@ start_service() {
     echo "$digest" >"$AIO_RUN/$name.settings"
 }
 
-# one_process SCRIPT: the command that runs the venv's console script SCRIPT
-# in a single process, with no forked parent (one_process.py says why).
+# one_process [--privileged-calls-here] SCRIPT: the command that runs the
+# venv's console script SCRIPT in a single process, with no forked parent
+# (one_process.py says why).
 one_process() {
-    echo "$AIO_VENV/bin/python" "$REPO/contrib/aio/lib/one_process.py" "$1"
+    echo "$AIO_VENV/bin/python" "$REPO/contrib/aio/lib/one_process.py" "$@"
 }
 
 # start_wsgi_service NAME PORT MODULE [VAR=VALUE...]: serve MODULE's
-# `application` with gunicorn on PORT, with VARs in its environment.
+# `application` on PORT with VARs in its environment. waitress serves it
+# from eight threads of a single process: gunicorn's supervising master
+# would add a process (26 MiB resident) to each of the six APIs.
 start_wsgi_service() {
     local name=$1 port=$2 module=$3
     shift 3
-    # Keep idle connections longer than clients' polling interval: a
-    # connection closed just as a client reuses it fails the request.
+    # Keep idle connections (120 s) longer than clients' polling interval: a
+    # connection closed just as a client reuses it fails the request. Glance
+    # takes images bigger than waitress' default request limit (1 GiB).
     # shellcheck disable=SC2153  # AIO_HOST is config.sh's
-    start_service "$name" env "$@" "$AIO_VENV/bin/gunicorn" \
-        --bind "$AIO_HOST:$port" --workers 1 --threads 8 --keep-alive 75 \
-        --timeout 300 --pythonpath "$AIO_HOME/wsgi" "$module:application"
+    start_service "$name" env PYTHONPATH="$AIO_HOME/wsgi" "$@" \
+        "$AIO_VENV/bin/waitress-serve" --listen "$AIO_HOST:$port" \
+        --threads 8 --channel-timeout 120 --connection-limit 500 \
+        --max-request-body-size 1099511627776 --asyncore-use-poll \
+        --ident "higgins-aio-$name" \
+        "$module:application"
 }
 
 # write_wsgi_shim NAME MODULE [PYTHON]: a WSGI module that loads MODULE's

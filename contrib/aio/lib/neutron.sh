@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Neutron: the API on $NEUTRON_PORT (gunicorn), the RPC server its agents
-# talk to, one Open vSwitch agent per compute host and an L3 agent on host 1.
+# Neutron: the API on $NEUTRON_PORT, which also serves the RPC its agents
+# call, one Open vSwitch agent per compute host and an L3 agent on host 1.
 #
 # ML2 with the `openvswitch` mechanism driver on lib/ovs.sh's bridges:
 # tenant networks are VLANs of physnet `tenant` (host N's br-phys-N, all
@@ -106,8 +106,17 @@ $(neutron_privsep_sections "$AIO_ETC/neutron/l3_agent.ini")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
-    write_wsgi_shim neutron neutron.wsgi.api \
-        'import sqlalchemy.orm; sqlalchemy.orm.configure_mappers()'
+    # The API's process also serves the RPC the agents call, in threads of
+    # its own (what neutron-rpc-server would start): a process of its own
+    # would hold a second copy of Neutron, about 180 MiB resident.
+    write_wsgi_shim neutron neutron.wsgi.api "$(cat <<'EOT'
+import sqlalchemy.orm; sqlalchemy.orm.configure_mappers()
+from neutron_lib.plugins import directory
+from neutron import service
+service.RpcWorker(directory.get_plugins().values(),
+                  worker_process_count=0).start()
+EOT
+)"
 }
 
 # configure_neutron_ovs_agent N: the OVS agent of compute host N.
@@ -152,14 +161,16 @@ start_neutron() {
     local n conf=(--config-file "$AIO_ETC/neutron/neutron.conf")
     start_wsgi_service neutron "$NEUTRON_PORT" aio_neutron_wsgi \
         OS_NEUTRON_CONFIG_DIR="$AIO_ETC/neutron"
-    # shellcheck disable=SC2046  # one_process prints words to split
-    start_service neutron-rpc-server $(one_process neutron-rpc-server) "${conf[@]}" \
-        --config-file "$AIO_ETC/neutron/plugins/ml2/ml2_conf.ini" \
-        --log-file "$AIO_LOG/neutron-rpc-server.log"
+    # The API serves the agents' RPC (configure_neutron says why); a cloud
+    # of an older all-in-one ran neutron-rpc-server.
+    stop_service neutron-rpc-server
     for n in $(seq 1 "$(computes)"); do
+        # Its privileged calls in-process: one_process.py says why this
+        # agent may and the L3 agent may not.
+        # shellcheck disable=SC2046
         start_service "neutron-ovs-agent-$n" env "$(neutron_agent_env)" \
-            "$AIO_VENV/bin/neutron-openvswitch-agent" "${conf[@]}" \
-            --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
+            $(one_process --privileged-calls-here neutron-openvswitch-agent) \
+            "${conf[@]}" --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
     done
     # shellcheck disable=SC2046
     start_service neutron-l3-agent env "$(neutron_agent_env)" \
@@ -196,7 +207,7 @@ stop_neutron() {
         [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
     done
     [ -n "${1:-}" ] && return 0
-    for name in neutron-l3-agent neutron-rpc-server neutron; do
+    for name in neutron-l3-agent neutron; do
         stop_service "$name"
     done
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Nova: nova-api on $NOVA_PORT (gunicorn), nova-conductor, nova-scheduler,
-# nova-serialproxy on $SERIALPROXY_PORT, and one nova-compute per compute
+# Nova: nova-api on $NOVA_PORT, nova-conductor and nova-scheduler (one
+# process), nova-serialproxy on $SERIALPROXY_PORT, and one nova-compute per compute
 # host (`higgins-aio-N`) with `compute_driver = higgins.HigginsDriver` on
 # the engine of lib/engine.sh.
 # One nova.conf for every service; compute host N adds compute-N.conf.
@@ -171,10 +171,12 @@ start_nova() {
     local n conf=(--config-file "$AIO_ETC/nova/nova.conf")
     start_wsgi_service nova-api "$NOVA_PORT" aio_nova_api_wsgi \
         OS_NOVA_CONFIG_DIR="$AIO_ETC/nova"
-    # shellcheck disable=SC2046  # one_process prints words to split
-    start_service nova-conductor $(one_process nova-conductor) "${conf[@]}"
-    # shellcheck disable=SC2046
-    start_service nova-scheduler $(one_process nova-scheduler) "${conf[@]}"
+    # One process for both (nova_control.py says why); a cloud of an older
+    # all-in-one ran each on its own.
+    stop_service nova-conductor
+    stop_service nova-scheduler
+    start_service nova-conductor-scheduler "$AIO_VENV/bin/python" \
+        "$REPO/contrib/aio/lib/nova_control.py" "${conf[@]}"
     start_service nova-serialproxy "$AIO_VENV/bin/nova-serialproxy" \
         "${conf[@]}"
     for n in $(seq 1 "$(computes)"); do
@@ -213,7 +215,7 @@ stop_nova() {
         [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
     done
     [ -n "${1:-}" ] && return 0
-    for name in nova-api nova-conductor nova-scheduler nova-serialproxy; do
+    for name in nova-api nova-conductor-scheduler nova-serialproxy; do
         stop_service "$name"
     done
 }

@@ -1,25 +1,42 @@
 """Run an OpenStack console script in a single process (the all-in-one).
 
-``python one_process.py SCRIPT [ARG...]`` runs the venv's console script
-SCRIPT (``nova-conductor``, ``neutron-l3-agent`` ...) unchanged but for one
-thing that keeps the all-in-one within one small host's memory: a service
-launched with one worker runs in this process, the way nova-compute always
-runs (oslo.service's ``no_fork``), rather than in a child forked by a
-supervising parent that holds a second copy of every import (130 to 170 MiB
-of resident memory per service).
+``python one_process.py [--privileged-calls-here] SCRIPT [ARG...]`` runs the
+venv's console script SCRIPT (``neutron-l3-agent``,
+``neutron-openvswitch-agent`` ...) unchanged but for what keeps the
+all-in-one within one small host's memory:
+
+* A service launched with one worker runs in this process, the way
+  nova-compute always runs (oslo.service's ``no_fork``), rather than in a
+  child forked by a supervising parent that holds a second copy of every
+  import (130 to 170 MiB of resident memory per service).
+* With ``--privileged-calls-here``, oslo.privsep entrypoints run in this
+  process rather than in helper daemons started through ``privsep-helper``
+  (40 to 120 MiB each). The all-in-one runs its services as root, so these
+  helpers separate no privilege there. Only for a service that never enters
+  a network namespace: pyroute2 forks a helper to enter one, and a child
+  forked from a many-threaded service can hang on a lock another thread
+  held (the L3 agent's threads waited for such children forever). The Open
+  vSwitch agent works on the host's namespace only; the L3 agent and
+  nova-compute keep their helpers.
 
 What is given up: the parent that restarted a crashed worker (the
 all-in-one's ``up`` restarts a stopped service), and more than one worker
 per service (a launch with several workers is refused).
-
-Privileged calls still go to oslo.privsep's helpers. Run in the service
-itself they would save their memory too, but pyroute2 then forks its
-namespace helpers from a many-threaded process whose SIGTERM handler (the
-launcher's) the child cannot run: the L3 agent's threads waited for such
-children forever.
 """
 from importlib import metadata
 import sys
+
+
+def run_privileged_calls_here():
+    """Every privsep context, made already or to come, calls in-process.
+
+    A data descriptor on the class wins over the attribute each context sets
+    on itself, so contexts the script's imports already made follow too.
+    """
+    from oslo_privsep import priv_context
+
+    priv_context.PrivContext.client_mode = property(
+        lambda context: False, lambda context, value: None)
 
 
 def one_worker(workers):
@@ -65,16 +82,23 @@ def console_script(name):
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit('usage: one_process.py SCRIPT [ARG...]')
-    entry_point = console_script(sys.argv[1])
+    args = sys.argv[1:]
+    privileged_here = args[:1] == ['--privileged-calls-here']
+    if privileged_here:
+        args = args[1:]
+    if not args:
+        sys.exit('usage: one_process.py [--privileged-calls-here] '
+                 'SCRIPT [ARG...]')
+    entry_point = console_script(args[0])
     # Loading the script imports its package first: the package picks
-    # eventlet or native threads before oslo.service's launchers load.
+    # eventlet or native threads before oslo.privsep or oslo.service load.
     script_main = entry_point.load()
+    if privileged_here:
+        run_privileged_calls_here()
     serve_in_this_process()
     # The script sees the command line it would see run directly: oslo.config
     # names the program after argv[0].
-    sys.argv = [sys.argv[1]] + sys.argv[2:]
+    sys.argv = args
     sys.exit(script_main())
 
 
