@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The Higgins facade (higgins-api) on $FACADE_PORT (gunicorn), behind
+# The Higgins facade (higgins-api) on $FACADE_PORT (waitress), behind
 # Keystone: catalog type `container`, service user `higgins`; it calls Nova
 # with each caller's own token, found in the catalog.
 # Needs: common.sh, config.sh and keystone.sh sourced, $AIO_SECRETS loaded.

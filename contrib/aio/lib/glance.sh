@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Glance on $GLANCE_PORT (gunicorn) with a file store under $AIO_DATA: the
+# Glance on $GLANCE_PORT (waitress) with a file store under $AIO_DATA: the
 # container images (`docker save` archives) Nova's compute hosts load.
 # Needs: common.sh, config.sh, mariadb.sh and keystone.sh sourced,
 # $AIO_SECRETS loaded.

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Keystone on $KEYSTONE_PORT (gunicorn, fernet tokens): the `admin` account
+# Keystone on $KEYSTONE_PORT (waitress, fernet tokens): the `admin` account
 # and catalog entry (keystone-manage bootstrap), the `demo` and `alt_demo`
 # projects and users and their openrc files. Every other service registers
 # its own service user and catalog entry with keystone_register_service.

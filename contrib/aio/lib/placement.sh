@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Placement on $PLACEMENT_PORT (gunicorn): the inventories and traits Nova's
+# Placement on $PLACEMENT_PORT (waitress): the inventories and traits Nova's
 # compute hosts report (the container trait among them).
 # Needs: common.sh, config.sh, mariadb.sh and keystone.sh sourced,
 # $AIO_SECRETS loaded.
