@@ -9,8 +9,10 @@ network-vif-plugged):
 1. sequential: N servers one after another, each created, awaited ACTIVE
    and deleted (awaited gone); p50/p99 of create→ACTIVE and of the cycle;
 2. burst: M servers created at once (one client thread each); the time
-   until every one is ACTIVE, how many never got there, and whether any
-   server or container is left after they are deleted;
+   until every one is ACTIVE, how many never got there, whether any
+   server or container is left after they are deleted, and the CPU time
+   each all-in-one service used meanwhile (is the burst bound by the
+   machine's cores, and whose work fills them);
 3. the floor: M containers created+started at once with raw docker-py,
    spread over the compute hosts' engines like the burst, same image.
 
@@ -25,6 +27,7 @@ Needs `contrib/aio/higgins-aio up`.
 """
 import argparse
 import concurrent.futures
+import os
 import statistics
 import time
 import uuid
@@ -122,11 +125,14 @@ def sequential(cloud, rounds):
 
 
 def burst(cloud, count, engines):
+    cpu_before = aio_cloud.cpu_seconds()
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(count) as pool:
         ids = list(pool.map(cloud.create, range(1000, 1000 + count)))
     accepted = time.perf_counter() - started
     settled = cloud.wait(ids, lambda status: status in ('ACTIVE', 'ERROR'))
+    wall = time.perf_counter() - started
+    cpu_used = cpu_during(cpu_before, aio_cloud.cpu_seconds())
     final = cloud.statuses()
     active = [i for i in ids if final.get(i) == 'ACTIVE']
     # Until the last server that became ACTIVE did.
@@ -139,6 +145,19 @@ def burst(cloud, count, engines):
           'ACTIVE): %d; left after delete: %d server(s), %d container(s)'
           % (count, accepted, len(active), all_active,
              count - len(active), len(left), len(containers)))
+    # Whether a burst is bound by the machine's cores, and by whom.
+    print('burst CPU: %.1f s of %d cores x %.1f s wall (%.0f%%); by service: '
+          '%s' % (sum(cpu_used.values()), os.cpu_count(), wall,
+                  100 * sum(cpu_used.values()) / (os.cpu_count() * wall),
+                  ', '.join('%s %.1f s' % item for item in sorted(
+                      cpu_used.items(), key=lambda item: -item[1])
+                      if item[1] >= 0.05)))
+
+
+def cpu_during(before, after):
+    """CPU seconds each service used between two ``cpu_seconds()``."""
+    return {name: seconds - before.get(name, 0)
+            for name, seconds in after.items()}
 
 
 def raw_burst(engines, image, count):

@@ -43,3 +43,49 @@ def containers_of(clients, server_ids):
             for c in client.containers.list(
                 all=True, filters={'label': LABEL_INSTANCE_UUID})
             if c.labels.get(LABEL_INSTANCE_UUID) in wanted]
+
+
+# Processes the all-in-one shares with the machine rather than starts as
+# services of its own (by command name).
+SHARED_PROCESSES = {'mariadbd': 'MariaDB', 'beam.smp': 'RabbitMQ',
+                    'ovs-vswitchd': 'Open vSwitch',
+                    'ovsdb-server': 'Open vSwitch'}
+
+
+def cpu_seconds():
+    """{service: CPU seconds (user + system) its processes used so far}.
+
+    A service is what `higgins-aio` started under a pid file: every process
+    of its session, and its children in sessions of their own (an engine's
+    containerd). The containers' shims and processes are not counted, nor
+    a process that has ended (a short-lived command a service ran).
+    """
+    tick = os.sysconf('SC_CLK_TCK')
+    stats = {}
+    for stat_path in glob.glob('/proc/[0-9]*/stat'):
+        try:
+            with open(stat_path) as f:
+                text = f.read()
+        except OSError:
+            continue
+        comm_end = text.rindex(')')
+        fields = text[comm_end + 2:].split()
+        stats[int(stat_path.split('/')[2])] = (
+            text[text.index('(') + 1:comm_end], int(fields[1]),
+            int(fields[3]), (int(fields[11]) + int(fields[12])) / tick)
+    used = {}
+    for pid_file in glob.glob(os.path.join(AIO_HOME, 'run', '*.pid')):
+        name = os.path.basename(pid_file)[:-len('.pid')]
+        try:
+            with open(pid_file) as f:
+                leader = int(f.read())
+        except (OSError, ValueError):
+            continue
+        used[name] = sum(seconds for pid, (_, ppid, session, seconds)
+                         in stats.items()
+                         if session == leader or ppid == leader)
+    for comm, _, _, seconds in stats.values():
+        if comm in SHARED_PROCESSES:
+            name = SHARED_PROCESSES[comm]
+            used[name] = used.get(name, 0) + seconds
+    return used
