@@ -57,7 +57,8 @@ notify_nova_on_port_data_changes = true
 # Events go to Nova at once; those that come while a batch is out wait for
 # the next one, 2 s later by default: a boot waits on its port's.
 send_events_interval = 1
-# One RPC process, which also takes the agents' state reports.
+# The agents' RPC, state reports included, is served in the API's process
+# (the WSGI shim below starts it); no RPC worker process of its own.
 rpc_workers = 1
 rpc_state_report_workers = 0
 [database]

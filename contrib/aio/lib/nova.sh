@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Nova: nova-api on $NOVA_PORT, nova-conductor and nova-scheduler (one
-# process), nova-serialproxy on $SERIALPROXY_PORT, and one nova-compute per compute
-# host (`higgins-aio-N`) with `compute_driver = higgins.HigginsDriver` on
-# the engine of lib/engine.sh.
+# process), nova-serialproxy on $SERIALPROXY_PORT, and one nova-compute per
+# compute host (`higgins-aio-N`) with `compute_driver =
+# higgins.HigginsDriver` on the engine of lib/engine.sh.
 # One nova.conf for every service; compute host N adds compute-N.conf.
 # Needs: common.sh, config.sh, mariadb.sh, rabbitmq.sh, keystone.sh and
 # engine.sh sourced, $AIO_SECRETS loaded.

@@ -4,7 +4,7 @@
 as their own console scripts would (same configuration, logging, guru
 meditation reports, service records and RPC topics), each with one worker,
 in threads of this one process, the way Nova's functional tests run them.
-Two processes would each hold a copy of Nova's imports: about 110 MiB of
+Two processes would each hold a copy of Nova's imports: about 130 MiB of
 resident memory for the second one on one small host.
 
 SIGTERM stops both services and ends the process.
