@@ -48,9 +48,7 @@ def serve_in_this_process():
     """oslo.service launches of one worker run the service right here.
 
     oslo.service's ``no_fork`` launcher starts the service and waits for it
-    at once; Neutron's RPC server therefore logs "Possible hang: wait is
-    waiting for stop to complete" once, thirty seconds after it starts, and
-    serves on.
+    at once.
     """
     from oslo_service import service
 
