@@ -67,18 +67,18 @@ demo_server_active() {
 # its addresses and console output.
 show_demo_server() {
     (
-        local id host n state
+        local id host socket state
         demo_env
         id=$(demo_server_id)
         host=$(admin_env; openstack_cli server show "$id" -f value \
                -c OS-EXT-SRV-ATTR:host)
-        n=${host##*-}
+        socket=$(engine_socket "${host##*-}")
         # An engine that is down (its host left by a smaller `up
         # --computes`) answers nothing, which is what is reported.
-        state=$(docker -H "unix://$(engine_socket "$n")" ps -a \
+        state=$(docker -H "unix://$socket" ps -a \
                 --filter "label=$HIGGINS_LABEL_INSTANCE=$id" \
                 --format '{{.State}}' 2>/dev/null | head -n1 || true)
-        if [ ! -S "$(engine_socket "$n")" ]; then
+        if [ ! -S "$socket" ]; then
             state="nothing (its engine is not running)"
         fi
         echo "aio-demo ($id) on $host: Nova says" \
@@ -86,7 +86,7 @@ show_demo_server() {
             "the engine says ${state:-no container}"
         echo "addresses: $(openstack_cli server show "$id" -f value -c addresses)"
         # The console of a host that is down would wait out an RPC timeout.
-        [ -S "$(engine_socket "$n")" ] || exit 0
+        [ -S "$socket" ] || exit 0
         echo "console:"
         openstack_cli console log show "$id" | sed 's/^/  /' ||
             echo "  (no console output: see 'openstack server show $id')"
