@@ -95,6 +95,27 @@ one_process() {
     echo "$AIO_VENV/bin/python" "$REPO/contrib/aio/lib/one_process.py" "$@"
 }
 
+# start_privsep_hub SERVICE CONFIG_FILE...: start privsep-SERVICE, the one
+# process that serves all of SERVICE's oslo.privsep contexts in place of a
+# helper daemon each (privsep_hub.py says why).
+start_privsep_hub() {
+    local name=privsep-$1 file args=()
+    shift
+    for file in "$@"; do
+        args+=(--config-file "$file")
+    done
+    start_service "$name" "$AIO_VENV/bin/python" \
+        "$REPO/contrib/aio/lib/privsep_hub.py" serve "$AIO_RUN/$name.sock" \
+        "${args[@]}" --log-file "$AIO_LOG/$name.log"
+}
+
+# privsep_hub_client SERVICE: the helper_command of SERVICE's privsep
+# contexts, which hands each context to SERVICE's hub.
+privsep_hub_client() {
+    echo "$AIO_VENV/bin/python $REPO/contrib/aio/lib/privsep_hub.py" \
+        "connect $AIO_RUN/privsep-$1.sock"
+}
+
 # start_wsgi_service NAME PORT MODULE [VAR=VALUE...]: serve MODULE's
 # `application` on PORT with VARs in its environment. waitress serves it
 # from eight threads of a single process: gunicorn's supervising master

@@ -26,17 +26,22 @@ neutron_agent_env() {
     echo "PATH=$AIO_VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 }
 
-# neutron_privsep_sections INI: how the agent reading neutron.conf and INI
-# starts its privsep helpers: the venv's, without sudo (an empty root_helper
-# leaves oslo.privsep's default, sudo, in place).
+# neutron_privsep_sections HELPER...: how an agent starts its privsep
+# helpers: the command HELPER, without sudo (an empty root_helper leaves
+# oslo.privsep's default, sudo, in place).
 neutron_privsep_sections() {
-    local section helper
-    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/neutron/neutron.conf"
-    helper="$helper --config-file $1"
+    local section
     for section in privsep privsep_dhcp_release privsep_ovs_vsctl \
             privsep_namespace privsep_conntrack privsep_link; do
-        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
+        printf '[%s]\nhelper_command = %s\n' "$section" "$*"
     done
+}
+
+# neutron_privsep_helper INI: the venv's privsep helper for the agent that
+# reads neutron.conf and INI.
+neutron_privsep_helper() {
+    echo "$AIO_VENV/bin/privsep-helper" \
+        "--config-file $AIO_ETC/neutron/neutron.conf --config-file $1"
 }
 
 configure_neutron() {
@@ -88,7 +93,6 @@ EOT
     for n in $(seq 1 "$(computes)"); do
         configure_neutron_ovs_agent "$n"
     done
-    # shellcheck disable=SC2094  # the helper is told the file's name only
     cat >"$AIO_ETC/neutron/l3_agent.ini" <<EOT
 [DEFAULT]
 host = $(compute_host 1)
@@ -103,7 +107,8 @@ integration_bridge = $(ovs_int_bridge 1)
 ovsdb_connection = unix:/var/run/openvswitch/db.sock
 [agent]
 root_helper =
-$(neutron_privsep_sections "$AIO_ETC/neutron/l3_agent.ini")
+# Its privileged calls go to its hub (start_neutron).
+$(neutron_privsep_sections "$(privsep_hub_client neutron-l3-agent)")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
@@ -146,7 +151,8 @@ polling_interval = 1
 [securitygroup]
 firewall_driver = openvswitch
 enable_security_group = true
-$(neutron_privsep_sections "$AIO_ETC/neutron/ovs-agent-$n.ini")
+$(neutron_privsep_sections "$(neutron_privsep_helper \
+    "$AIO_ETC/neutron/ovs-agent-$n.ini")")
 EOT
 }
 
@@ -173,6 +179,10 @@ start_neutron() {
             $(one_process --privileged-calls-here neutron-openvswitch-agent) \
             "${conf[@]}" --config-file "$AIO_ETC/neutron/ovs-agent-$n.ini"
     done
+    # The L3 agent's privileged calls enter namespaces: they go to a process
+    # of their own, one for all its contexts.
+    start_privsep_hub neutron-l3-agent "$AIO_ETC/neutron/neutron.conf" \
+        "$AIO_ETC/neutron/l3_agent.ini"
     # shellcheck disable=SC2046
     start_service neutron-l3-agent env "$(neutron_agent_env)" \
         $(one_process neutron-l3-agent) "${conf[@]}" \
@@ -208,7 +218,7 @@ stop_neutron() {
         [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
     done
     [ -n "${1:-}" ] && return 0
-    for name in neutron-l3-agent neutron; do
+    for name in neutron-l3-agent privsep-neutron-l3-agent neutron; do
         stop_service "$name"
     done
 }

@@ -128,15 +128,13 @@ EOT
     mkdir -p "$AIO_DATA/nova/compute-$n/instances"
 }
 
-# nova_privsep_sections N: how compute host N starts its privsep helpers.
-# nova-compute runs as root, so without sudo; the helper is the venv's and
-# reads the same configuration files.
+# nova_privsep_sections N: compute host N's privileged calls go to its hub
+# (start_nova), without sudo: nova-compute runs as root.
 nova_privsep_sections() {
-    local section helper
-    helper="$AIO_VENV/bin/privsep-helper --config-file $AIO_ETC/nova/nova.conf"
-    helper="$helper --config-file $AIO_ETC/nova/compute-$1.conf"
+    local section
     for section in higgins_net_admin vif_plug_ovs_privileged nova_sys_admin; do
-        printf '[%s]\nhelper_command = %s\n' "$section" "$helper"
+        printf '[%s]\nhelper_command = %s\n' "$section" \
+            "$(privsep_hub_client "nova-compute-$1")"
     done
 }
 
@@ -180,6 +178,10 @@ start_nova() {
     start_service nova-serialproxy "$AIO_VENV/bin/nova-serialproxy" \
         "${conf[@]}"
     for n in $(seq 1 "$(computes)"); do
+        # One process for the host's privileged calls (os-vif's, Higgins'
+        # network namespaces) rather than a helper daemon for each.
+        start_privsep_hub "nova-compute-$n" "$AIO_ETC/nova/nova.conf" \
+            "$AIO_ETC/nova/compute-$n.conf"
         start_service "nova-compute-$n" "$AIO_VENV/bin/nova-compute" "${conf[@]}" \
             --config-file "$AIO_ETC/nova/compute-$n.conf"
     done
@@ -212,7 +214,10 @@ stop_nova() {
     for pidfile in "$AIO_RUN"/nova-compute-*.pid; do
         [ -e "$pidfile" ] || continue
         name=$(basename "$pidfile" .pid)
-        [ "${name##*-}" -gt "${1:-0}" ] && stop_service "$name"
+        if [ "${name##*-}" -gt "${1:-0}" ]; then
+            stop_service "$name"
+            stop_service "privsep-$name"
+        fi
     done
     [ -n "${1:-}" ] && return 0
     for name in nova-api nova-conductor-scheduler nova-serialproxy; do
