@@ -211,6 +211,13 @@ class ContainerEngine(abc.ABC):
     """Operations Higgins needs from a container engine."""
 
     @abc.abstractmethod
+    def ping(self):
+        """Return once the engine answers; raises EngineUnavailable.
+
+        The cheapest call there is: it tells that the engine is up, no more.
+        """
+
+    @abc.abstractmethod
     def info(self):
         """Return :class:`EngineInfo`; raises EngineUnavailable."""
 

@@ -232,6 +232,10 @@ class DockerEngine(base.ContainerEngine):
                 probe.close()
             return self._version
 
+    def ping(self):
+        with _as_engine_errors('ping'):
+            self._client().ping()
+
     def info(self):
         with _as_engine_errors('info'):
             info = self._client().info()

@@ -261,16 +261,27 @@ class StateTest(DriverTestCase):
                                 None)
         self.assertIsInstance(exc.__cause__, errors.EngineUnavailable)
 
-    def test_spawns_reuse_the_claims_engine_facts(self):
+    def test_claims_and_spawns_reuse_the_engine_facts(self):
         tree = mock.Mock()
         tree.data.return_value.inventory = {}
         self.driver.update_provider_tree(tree, 'node-1')
         self._spawn()
         self.engine.info.assert_called_once_with()
-        # The next audit and the next claim ask the engine again.
+        # The periodic audit asks the engine again; the next claim only
+        # checks that the engine answers.
         self.driver.get_available_resource('node-1')
         self.driver.update_provider_tree(tree, 'node-1')
-        self.assertEqual(3, self.engine.info.call_count)
+        self.assertEqual(2, self.engine.info.call_count)
+        self.assertEqual(2, self.engine.ping.call_count)
+
+    def test_a_claim_on_a_host_whose_engine_is_down_fails(self):
+        tree = mock.Mock()
+        tree.data.return_value.inventory = {}
+        self.driver.get_available_resource('node-1')
+        self.engine.ping.side_effect = errors.EngineUnavailable()
+        self.assertRaises(exception.HypervisorUnavailable,
+                          self.driver.update_provider_tree, tree, 'node-1')
+        tree.update_inventory.assert_not_called()
 
     def test_engine_down_is_hypervisor_unavailable(self):
         self.engine.info.side_effect = errors.EngineUnavailable()
