@@ -220,9 +220,12 @@ tempest_features() {
         fi
         echo "$feature = false"
     done < <(grep -v '^#' "$TEMPEST_FEATURES")
-    # What Higgins does and Tempest assumes a cloud does not.
-    echo "resize = true"
-    echo "cold_migration = true"
+    # What Higgins does and Tempest assumes a cloud does not; both move the
+    # server to another compute host, so one host cannot.
+    local moves=false
+    [ "$(computes)" -ge 2 ] && moves=true
+    echo "resize = $moves"
+    echo "cold_migration = $moves"
 }
 
 # configure_tempest SUITE MICROVERSION: tempest.conf for this cloud and
