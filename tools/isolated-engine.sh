@@ -28,8 +28,15 @@ socket=$run/docker.sock
 pidfile=$run/exec/dockerd.pid
 log=/var/log/higgins-engine-$name.log
 
+# running: this engine's dockerd is alive. A pid file left by an engine that
+# died may name a pid the system has given to another process since, so the
+# process must also be this engine's (its exec root).
 running() {
-    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+    local pid
+    [ -f "$pidfile" ] || return 1
+    pid=$(cat "$pidfile")
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+        grep -q -- "--exec-root $run/exec "
 }
 
 stop_engine() {
