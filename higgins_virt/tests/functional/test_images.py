@@ -22,12 +22,18 @@ class ArchiveTestCase(base.HigginsTestCase):
 
         The image is the test image plus a /marker file.
         """
-        container = self.engine.containers.run(
+        container = self.engine.containers.create(
             engine_fixtures.TEST_IMAGE,
-            ['sh', '-c', 'echo from-glance-archive > /marker'], detach=True)
-        container.wait()
-        image = container.commit(changes=['CMD ["/bin/sleep", "1000000"]'])
-        container.remove()
+            ['sh', '-c', 'echo from-glance-archive > /marker'])
+        # Removed even when the start fails: such leftovers were found on
+        # the machine's engine.
+        try:
+            container.start()
+            container.wait()
+            image = container.commit(
+                changes=['CMD ["/bin/sleep", "1000000"]'])
+        finally:
+            container.remove(force=True)
         archive = b''.join(image.save(named=False))
         self.engine.images.remove(image.id)
         self.remove_at_cleanup(image.id)
