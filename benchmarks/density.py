@@ -12,8 +12,9 @@ ratios raised so N fit). Then:
   (``update_available_resource``, ``_sync_power_states`` until its per-
   instance syncs finish, ``_sync_scheduler_instance_info``,
   ``_run_image_cache_manager_pass``, ``_cleanup_running_deleted_instances``):
-  wall time and the number of engine calls, at a few servers and at N, so
-  that a count growing with N shows;
+  wall time, the time spent in the driver, the number of engine calls and
+  of requests to placement, at a few servers and at N, so that a count
+  growing with N shows;
 * the RSS of the process (the whole in-process cloud, nova-compute
   included) with no server and with N.
 
@@ -48,6 +49,14 @@ PERIODIC_TASKS = ('update_available_resource', '_sync_power_states',
                   '_sync_scheduler_instance_info',
                   '_run_image_cache_manager_pass',
                   '_cleanup_running_deleted_instances')
+# Driver methods the periodic tasks call: their time is the driver's share.
+DRIVER_METHODS = ('get_available_resource', 'update_provider_tree',
+                  'get_available_nodes', 'node_is_available', 'get_info',
+                  'list_instances', 'list_instance_uuids',
+                  'get_num_instances', 'instance_exists',
+                  'manage_image_cache')
+# The report client's requests to placement.
+PLACEMENT_METHODS = ('get', 'put', 'post', 'delete')
 
 
 class DensityBench(base.HigginsTestCase):
@@ -172,6 +181,8 @@ def run_periodic_tasks(bench, label):
     recorder = instrument.Recorder()
     recorder.wrap(manager.driver._engine, instrument.ENGINE_METHODS,
                   'engine.')
+    recorder.wrap(manager.driver, DRIVER_METHODS, 'driver.')
+    recorder.wrap(manager.rt.reportclient, PLACEMENT_METHODS, 'placement.')
     print('\nperiodic tasks with %s:' % label)
     try:
         for task in PERIODIC_TASKS:
@@ -183,10 +194,14 @@ def run_periodic_tasks(bench, label):
                 time.sleep(0.005)
             elapsed = time.perf_counter() - started
             calls = ', '.join('%s %d' % (k[len('engine.'):], v)
-                              for k, v in sorted(recorder.calls.items()))
-            print('  %-36s %7.1f ms  engine calls: %d (%s)'
-                  % (task, elapsed * 1000, recorder.total_calls(),
-                     calls or '-'))
+                              for k, v in sorted(recorder.calls.items())
+                              if k.startswith('engine.'))
+            print('  %-36s %7.1f ms  driver %6.1f ms  engine calls: %d (%s)'
+                  '  placement requests: %d'
+                  % (task, elapsed * 1000,
+                     recorder.total_seconds('driver.') * 1000,
+                     recorder.total_calls('engine.'), calls or '-',
+                     recorder.total_calls('placement.')))
     finally:
         recorder.unwrap()
 

@@ -58,6 +58,10 @@ class Recorder:
         return sum(n for label, n in self.calls.items()
                    if label.startswith(prefix))
 
+    def total_seconds(self, prefix=''):
+        return sum(t for label, t in self.seconds.items()
+                   if label.startswith(prefix))
+
     def unwrap(self):
         for obj, name in reversed(self._undo):
             # The wrapper is an instance attribute: deleting it brings the
