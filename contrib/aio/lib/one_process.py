@@ -16,8 +16,8 @@ all-in-one within one small host's memory:
   a network namespace: pyroute2 forks a helper to enter one, and a child
   forked from a many-threaded service can hang on a lock another thread
   held (the L3 agent's threads waited for such children forever). The Open
-  vSwitch agent works on the host's namespace only; the L3 agent and
-  nova-compute keep their helpers.
+  vSwitch agent works on the host's namespace only; the L3 agent's and
+  nova-compute's calls go to a process of their own (privsep_hub.py).
 
 What is given up: the parent that restarted a crashed worker (the
 all-in-one's ``up`` restarts a stopped service), and more than one worker
