@@ -35,7 +35,7 @@ running() {
     local pid
     [ -f "$pidfile" ] || return 1
     pid=$(cat "$pidfile")
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" |
         grep -q -- "--exec-root $run/exec "
 }
 
@@ -54,6 +54,7 @@ stop_engine() {
 
 start_engine() {
     local cidr=${1:?usage: start NAME CIDR [SIZE]}
+    engine_ensure_key_quota
     if ! running; then
         engine_ensure_storage "$state" "${2:-8G}"
         engine_ensure_bridge "hg-$name" "$cidr"

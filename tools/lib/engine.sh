@@ -38,6 +38,34 @@ engine_ensure_bridge() {
     ip link set "$1" up
 }
 
+# Kernel keys for this many containers on the machine (see below).
+ENGINE_KEYS_FOR=${ENGINE_KEYS_FOR:-10000}
+
+# engine_ensure_key_quota: room in the kernel's key quota for
+# $ENGINE_KEYS_FOR containers. runc gives every container a session
+# keyring, charged to the container's root as the host sees it; with user
+# namespaces that is the same host uid (100000) for every container of
+# every engine on the machine, and the kernel allows a non-root uid 200
+# keys (kernel.keys.maxkeys) of 20000 bytes (maxbytes) by default. The
+# 200th container of the machine then fails to start ("unable to create
+# session key: disk quota exceeded"). A key took 70 bytes here; 100 are
+# allowed each. Only ever raises the limits; persists them in
+# /etc/sysctl.d for the next boot.
+engine_ensure_key_quota() {
+    local keys=$ENGINE_KEYS_FOR bytes=$((ENGINE_KEYS_FOR * 100))
+    [ "$(cat /proc/sys/kernel/keys/maxkeys)" -ge "$keys" ] ||
+        sysctl -qw kernel.keys.maxkeys="$keys"
+    [ "$(cat /proc/sys/kernel/keys/maxbytes)" -ge "$bytes" ] ||
+        sysctl -qw kernel.keys.maxbytes="$bytes"
+    if [ -d /etc/sysctl.d ]; then
+        printf '%s\n' \
+            "# Higgins: session keyrings of user-namespaced containers" \
+            "kernel.keys.maxkeys = $(cat /proc/sys/kernel/keys/maxkeys)" \
+            "kernel.keys.maxbytes = $(cat /proc/sys/kernel/keys/maxbytes)" \
+            >/etc/sysctl.d/60-higgins-engine.conf
+    fi
+}
+
 # engine_dockerd_args SOCKET DATA_ROOT EXEC_ROOT BRIDGE: the hardened
 # engine's command line, in the array ENGINE_DOCKERD_ARGS.
 engine_dockerd_args() {

@@ -28,6 +28,7 @@ engine_bridge() {
 
 start_engine() {
     local n
+    engine_ensure_key_quota
     for n in $(seq 1 "$(computes)"); do
         engine_ensure_storage "$AIO_DATA/engine-$n" "$AIO_ENGINE_DISK"
         engine_ensure_bridge "$(engine_bridge "$n")" "172.31.$n.1/24"

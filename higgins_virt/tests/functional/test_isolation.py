@@ -36,6 +36,16 @@ class IsolationTestCase(base.HigginsTestCase):
                 return output
             time.sleep(0.2)
 
+    def host_uids(self, server):
+        """The host's uids of the container's first process.
+
+        Real, effective, saved and filesystem uid, as strings.
+        """
+        pid = self.container(server).attrs['State']['Pid']
+        with open('/proc/%d/status' % pid) as status:
+            return [line.split()[1:] for line in status
+                    if line.startswith('Uid:')][0]
+
     def run_inside(self, server, *argv):
         """(exit code, output) of ``argv`` run in the server's container."""
         result = self.container(server).exec_run(list(argv))
@@ -54,11 +64,23 @@ class HostIsolationTest(IsolationTestCase):
     def test_root_in_the_container_is_not_root_on_the_host(self):
         server = self.boot()
         self.assertEqual((0, '0\n'), self.run_inside(server, 'id', '-u'))
-        pid = self.container(server).attrs['State']['Pid']
-        with open('/proc/%d/status' % pid) as status:
-            uids = [line.split()[1:] for line in status
-                    if line.startswith('Uid:')][0]
-        self.assertNotIn('0', uids)
+        self.assertNotIn('0', self.host_uids(server))
+
+    def test_kernel_keys_leave_room_for_many_containers(self):
+        # runc charges each container's session keyring to its root's uid
+        # on the host, the same uid for every container under user
+        # namespaces; the kernel's default quota for it, 200 keys, would
+        # stop the host at its 200th container.
+        server = self.boot()
+        uid = self.host_uids(server)[0]
+        with open('/proc/key-users') as key_users:
+            quotas = {int(user): rest for user, rest in
+                      (line.split(':', 1) for line in key_users)}
+        # "usage nkeys/nikeys keys/maxkeys bytes/maxbytes"
+        keys = quotas[int(uid)].split()[2]
+        used, allowed = (int(n) for n in keys.split('/'))
+        self.assertGreaterEqual(used, 1)
+        self.assertGreaterEqual(allowed, 1000)
 
     def test_writing_past_the_flavors_root_disk_fails(self):
         # c1.tiny has a 1 GiB root disk; the command tries to write more.
