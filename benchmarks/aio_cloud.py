@@ -1,9 +1,11 @@
 """The running all-in-one as the benchmarks reach it: clients and engines.
 
-``demo_connection`` is an openstacksdk connection with the demo user's
-Keystone credentials (from ``$AIO_HOME/demo-openrc``); ``engines`` are
-docker-py clients of the compute hosts' engines, for raw baselines and for
-checking that nothing was left behind.
+``demo_connection`` and ``admin_connection`` are openstacksdk connections
+with the demo user's and the admin's Keystone credentials (from
+``$AIO_HOME/demo-openrc`` and ``admin-openrc``); ``engines`` are docker-py
+clients of the compute hosts' engines, for raw baselines and for checking
+that nothing was left behind; ``cpu_seconds`` and ``rss_kib`` read what
+each all-in-one service used from ``/proc``.
 """
 import glob
 import os
@@ -16,8 +18,16 @@ LABEL_INSTANCE_UUID = 'higgins.instance_uuid'
 
 
 def demo_connection():
+    return _connection('demo-openrc')
+
+
+def admin_connection():
+    return _connection('admin-openrc')
+
+
+def _connection(openrc):
     env = {}
-    with open(os.path.join(AIO_HOME, 'demo-openrc')) as rc:
+    with open(os.path.join(AIO_HOME, openrc)) as rc:
         for line in rc:
             name, _, value = line.replace('export ', '').strip().partition('=')
             env[name] = value
@@ -52,16 +62,32 @@ SHARED_PROCESSES = {'mariadbd': 'MariaDB', 'beam.smp': 'RabbitMQ',
                     'ovsdb-server': 'Open vSwitch'}
 
 
-def cpu_seconds():
+def cpu_seconds(extra_pids=None):
     """{service: CPU seconds (user + system) its processes used so far}.
 
     A service is what `higgins-aio` started under a pid file: every process
     of its session, and its children in sessions of their own (an engine's
     containerd). The containers' shims and processes are not counted, nor
     a process that has ended (a short-lived command a service ran).
+    ``extra_pids`` ({name: pid}) adds processes started outside
+    `higgins-aio`, counted the same way.
     """
+    return _by_service('cpu', extra_pids)
+
+
+def rss_kib():
+    """{service: resident set size of its processes now, KiB}.
+
+    The same processes as ``cpu_seconds``.
+    """
+    return _by_service('rss')
+
+
+def _processes():
+    """{pid: {'comm', 'ppid', 'session', 'cpu' seconds, 'rss' KiB}}."""
     tick = os.sysconf('SC_CLK_TCK')
-    stats = {}
+    page_kib = os.sysconf('SC_PAGE_SIZE') // 1024
+    found = {}
     for stat_path in glob.glob('/proc/[0-9]*/stat'):
         try:
             with open(stat_path) as f:
@@ -69,23 +95,36 @@ def cpu_seconds():
         except OSError:
             continue
         comm_end = text.rindex(')')
+        # Fields from the third (state) on: see proc(5).
         fields = text[comm_end + 2:].split()
-        stats[int(stat_path.split('/')[2])] = (
-            text[text.index('(') + 1:comm_end], int(fields[1]),
-            int(fields[3]), (int(fields[11]) + int(fields[12])) / tick)
-    used = {}
+        found[int(stat_path.split('/')[2])] = {
+            'comm': text[text.index('(') + 1:comm_end],
+            'ppid': int(fields[1]), 'session': int(fields[3]),
+            'cpu': (int(fields[11]) + int(fields[12])) / tick,
+            'rss': int(fields[21]) * page_kib}
+    return found
+
+
+def _service_pids():
+    """{service: pid} of what `higgins-aio` started, from its pid files."""
+    pids = {}
     for pid_file in glob.glob(os.path.join(AIO_HOME, 'run', '*.pid')):
-        name = os.path.basename(pid_file)[:-len('.pid')]
         try:
             with open(pid_file) as f:
-                leader = int(f.read())
+                pids[os.path.basename(pid_file)[:-len('.pid')]] = int(f.read())
         except (OSError, ValueError):
             continue
-        used[name] = sum(seconds for pid, (_, ppid, session, seconds)
-                         in stats.items()
-                         if session == leader or ppid == leader)
-    for comm, _, _, seconds in stats.values():
-        if comm in SHARED_PROCESSES:
-            name = SHARED_PROCESSES[comm]
-            used[name] = used.get(name, 0) + seconds
+    return pids
+
+
+def _by_service(key, extra_pids=None):
+    processes = _processes()
+    used = {}
+    for name, leader in dict(_service_pids(), **(extra_pids or {})).items():
+        used[name] = sum(p[key] for p in processes.values()
+                         if leader in (p['session'], p['ppid']))
+    for p in processes.values():
+        if p['comm'] in SHARED_PROCESSES:
+            name = SHARED_PROCESSES[p['comm']]
+            used[name] = used.get(name, 0) + p[key]
     return used

@@ -24,7 +24,6 @@ usage: python benchmarks/density.py [--count N]
 Needs a running engine and the test image (tools/build-test-image.sh).
 """
 import argparse
-import glob
 import os
 import time
 
@@ -38,6 +37,7 @@ import boot_probe  # noqa: E402
 from higgins_virt.tests import engine_fixtures  # noqa: E402
 from higgins_virt.tests.functional import base  # noqa: E402
 import instrument  # noqa: E402
+import procmem  # noqa: E402
 
 # Servers booted or deleted at a time. One: with several builds at once,
 # the harness's single in-memory database (one lock for every service)
@@ -95,33 +95,6 @@ class DensityBench(base.HigginsTestCase):
                 self._wait_until_deleted(server)
 
 
-def pss_kib(pid):
-    """Proportional set size of a process, KiB (0 if it is gone)."""
-    try:
-        with open('/proc/%d/smaps_rollup' % pid) as rollup:
-            for line in rollup:
-                if line.startswith('Pss:'):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def shim_pids(container_ids):
-    wanted = set(container_ids)
-    pids = []
-    for cmdline in glob.glob('/proc/[0-9]*/cmdline'):
-        try:
-            with open(cmdline, 'rb') as f:
-                args = f.read().split(b'\0')
-        except OSError:
-            continue
-        if b'containerd-shim' in args[0] and b'-id' in args:
-            if args[args.index(b'-id') + 1].decode() in wanted:
-                pids.append(int(cmdline.split('/')[2]))
-    return pids
-
-
 def cgroup_rss_kib(client, container_id):
     """The container's own anonymous memory, as the engine's stats say."""
     stats = client.api.stats(container_id, stream=False, one_shot=True)
@@ -140,14 +113,14 @@ def engine_pids():
 
 
 def engine_kib():
-    return {name: pss_kib(pid) for name, pid in engine_pids().items()}
+    return {name: procmem.pss_kib(pid) for name, pid in engine_pids().items()}
 
 
 def per_container(client, ids, before):
     """KiB per container: shim, container, engine growth, total."""
     n = len(ids)
     after = engine_kib()
-    shim = sum(pss_kib(p) for p in shim_pids(ids)) / n
+    shim = sum(procmem.pss_kib(p) for p in procmem.shim_pids(ids)) / n
     inside = sum(cgroup_rss_kib(client, i) for i in ids) / n
     growth = sum(after[k] - before[k] for k in after) / n
     return shim, inside, growth, shim + inside + growth
