@@ -13,8 +13,9 @@ network-vif-plugged):
    server or container is left after they are deleted, and the CPU time
    each all-in-one service used meanwhile (is the burst bound by the
    machine's cores, and whose work fills them);
-3. the floor: M containers created+started at once with raw docker-py,
-   spread over the compute hosts' engines like the burst, same image;
+3. the floor: N containers created+started one at a time, and M at once
+   spread over the compute hosts' engines like the burst, with raw
+   docker-py, same image and limits;
 4. with --fake-host, Nova's own floor: the same sequential boots
    (interleaved with the Higgins ones) and the same burst on one more
    compute host running Nova's fake driver (aio_fake_host.py), which

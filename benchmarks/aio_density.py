@@ -171,9 +171,10 @@ def main():
         stack.callback(cloud.delete_made)
         before = memory_now(engine, [])
         ids, booted, batches = boot(cloud, args.count, args.batch)
+        wanted = set(ids)
         containers = [c.id for c in engine.containers.list(
             filters={'label': aio_cloud.LABEL_INSTANCE_UUID})
-            if c.labels[aio_cloud.LABEL_INSTANCE_UUID] in set(ids)]
+            if c.labels[aio_cloud.LABEL_INSTANCE_UUID] in wanted]
         # One resource audit with every server, then the memory.
         time.sleep(AUDIT_SECONDS + 5)
         after = memory_now(engine, containers)

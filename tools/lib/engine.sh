@@ -53,10 +53,15 @@ ENGINE_KEYS_FOR=${ENGINE_KEYS_FOR:-10000}
 # /etc/sysctl.d for the next boot.
 engine_ensure_key_quota() {
     local keys=$ENGINE_KEYS_FOR bytes=$((ENGINE_KEYS_FOR * 100))
-    [ "$(cat /proc/sys/kernel/keys/maxkeys)" -ge "$keys" ] ||
-        sysctl -qw kernel.keys.maxkeys="$keys"
-    [ "$(cat /proc/sys/kernel/keys/maxbytes)" -ge "$bytes" ] ||
-        sysctl -qw kernel.keys.maxbytes="$bytes"
+    local name value
+    for name in maxkeys:$keys maxbytes:$bytes; do
+        value=${name#*:}
+        name=${name%%:*}
+        [ "$(cat "/proc/sys/kernel/keys/$name")" -ge "$value" ] ||
+            sysctl -qw "kernel.keys.$name=$value" ||
+            echo "warning: kernel.keys.$name could not be raised to" \
+                "$value: this machine starts fewer containers" >&2
+    done
     if [ -d /etc/sysctl.d ]; then
         printf '%s\n' \
             "# Higgins: session keyrings of user-namespaced containers" \
