@@ -62,10 +62,6 @@ notify_nova_on_port_data_changes = true
 # Events go to Nova at once; those that come while a batch is out wait for
 # the next one, 2 s later by default: a boot waits on its port's.
 send_events_interval = 1
-# The agents' RPC, state reports included, is served in the API's process
-# (the WSGI shim below starts it); no RPC worker process of its own.
-rpc_workers = 1
-rpc_state_report_workers = 0
 [database]
 connection = $(db_url neutron neutron)
 [oslo_concurrency]
@@ -112,9 +108,10 @@ $(neutron_privsep_sections "$(privsep_hub_client neutron-l3-agent)")
 EOT
     # Neutron's port queries use relationships that only exist once every
     # model is mapped; with no service plugins nothing maps them up front.
-    # The API's process also serves the RPC the agents call, in threads of
-    # its own (what neutron-rpc-server would start): a process of its own
-    # would hold a second copy of Neutron, about 180 MiB resident.
+    # The API's process also serves the RPC the agents call, state reports
+    # included, in threads of its own (what neutron-rpc-server would start;
+    # its rpc_workers options are not read): a process of its own would
+    # hold a second copy of Neutron, about 180 MiB resident.
     write_wsgi_shim neutron neutron.wsgi.api "$(cat <<'EOT'
 import sqlalchemy.orm; sqlalchemy.orm.configure_mappers()
 from neutron_lib.plugins import directory
