@@ -41,6 +41,7 @@ import uuid
 
 import aio_cloud
 import aio_fake_host
+import rawdocker
 
 NOVA = {'OpenStack-API-Version': 'compute 2.79'}
 FAKE = ' (fake driver)'
@@ -203,11 +204,7 @@ def cpu_during(before, after):
 
 def raw_run(client, image):
     """The container `docker run -d` would start, as Higgins limits it."""
-    container = client.containers.create(
-        image, init=True, cap_drop=['ALL'], cap_add=['NET_BIND_SERVICE'],
-        security_opt=['no-new-privileges'], network_mode='none',
-        nano_cpus=10 ** 9, mem_limit=128 << 20, pids_limit=1024,
-        labels={'higgins.benchmark': '1'})
+    container = rawdocker.create(client, image)
     container.start()
     return container
 

@@ -26,7 +26,7 @@ import sys
 import time
 
 # First: it sets Nova up to run on native threads.
-import common  # noqa: I100
+import common  # noqa: F401,I100
 
 import docker  # noqa: E402
 
@@ -34,6 +34,7 @@ import boot_probe  # noqa: E402
 from higgins_common import contract  # noqa: E402
 from higgins_virt.tests import engine_fixtures  # noqa: E402
 from higgins_virt.tests.functional import base  # noqa: E402
+import rawdocker  # noqa: E402
 
 FAKE_HOST = 'bench-fake-driver'
 
@@ -75,7 +76,7 @@ class BootBench(base.HigginsTestCase):
 def raw_run(client, image):
     """Seconds to create and start the container `docker run -d` would."""
     started = time.perf_counter()
-    container = common.raw_container(client, image)
+    container = rawdocker.create(client, image)
     container.start()
     elapsed = time.perf_counter() - started
     container.remove(force=True, v=True)

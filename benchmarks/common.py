@@ -1,4 +1,4 @@
-"""What the Higgins benchmarks share: Nova set-up and a minimal instance.
+"""What the in-process benchmarks share: Nova set-up and a minimal instance.
 
 Import this first: Nova must be told to run on native threads before
 anything imports eventlet.
@@ -32,15 +32,3 @@ def instance():
     return objects.Instance(uuid=uuidutils.generate_uuid(), id=1,
                             flavor=flavor, metadata={}, hostname='bench',
                             vm_state='building', task_state='spawning')
-
-
-def raw_container(client, image):
-    """The container `docker run -d` would create (not started yet).
-
-    Hardened and limited as Higgins makes a c1.tiny server's.
-    """
-    return client.containers.create(
-        image, init=True, cap_drop=['ALL'], cap_add=['NET_BIND_SERVICE'],
-        security_opt=['no-new-privileges'], network_mode='none',
-        nano_cpus=10 ** 9, mem_limit=128 << 20, memswap_limit=128 << 20,
-        pids_limit=1024, labels={'higgins.benchmark': '1'})

@@ -38,6 +38,7 @@ from higgins_virt.tests import engine_fixtures  # noqa: E402
 from higgins_virt.tests.functional import base  # noqa: E402
 import instrument  # noqa: E402
 import procmem  # noqa: E402
+import rawdocker  # noqa: E402
 
 # Servers booted or deleted at a time. One: with several builds at once,
 # the harness's single in-memory database (one lock for every service)
@@ -129,12 +130,7 @@ def per_container(client, ids, before):
 def raw_containers(client, count):
     made = []
     for _ in range(count):
-        container = client.containers.create(
-            engine_fixtures.TEST_IMAGE, init=True, cap_drop=['ALL'],
-            cap_add=['NET_BIND_SERVICE'], security_opt=['no-new-privileges'],
-            network_mode='none', nano_cpus=10 ** 9, mem_limit=128 << 20,
-            memswap_limit=128 << 20, pids_limit=1024,
-            labels={'higgins.benchmark': 'density'})
+        container = rawdocker.create(client, engine_fixtures.TEST_IMAGE)
         container.start()
         made.append(container)
     return made

@@ -21,6 +21,7 @@ from oslo_utils import uuidutils  # noqa: E402
 
 from higgins_virt import image_policy  # noqa: E402
 from higgins_virt import images  # noqa: E402
+import rawdocker  # noqa: E402
 
 
 class ReferenceGlance:
@@ -44,7 +45,7 @@ def time_driver(driver, image_meta):
 
 def time_raw(client, image):
     started = time.perf_counter()
-    container = common.raw_container(client, image)
+    container = rawdocker.create(client, image)
     container.start()
     container.remove(force=True, v=True)
     return time.perf_counter() - started
