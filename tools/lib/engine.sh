@@ -57,8 +57,9 @@ engine_ensure_key_quota() {
     for name in maxkeys:$keys maxbytes:$bytes; do
         value=${name#*:}
         name=${name%%:*}
+        # Written to /proc directly: minimal hosts lack procps' sysctl.
         [ "$(cat "/proc/sys/kernel/keys/$name")" -ge "$value" ] ||
-            sysctl -qw "kernel.keys.$name=$value" ||
+            echo "$value" 2>/dev/null >"/proc/sys/kernel/keys/$name" ||
             echo "warning: kernel.keys.$name could not be raised to" \
                 "$value: this machine starts fewer containers" >&2
     done
